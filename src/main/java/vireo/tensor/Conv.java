@@ -34,16 +34,19 @@ public final class Conv {
             if (small[a] <= 0) throw new IllegalArgumentException("conv3d output would be empty for input " + Arrays.toString(x.shape));
         }
         Geometry g = new Geometry(cin, x.shape[2], x.shape[3], x.shape[4], small[0], small[1], small[2], k, stride, padding, dilation);
-        int kk = g.rows(), p = g.plane(), smallVol = g.smallVolume();
+        int kk = g.rows(), p = g.plane(), smallVol = g.smallVolume(), rowsPer = g.tileRows(), tile = rowsPer * g.sw;
         Tensor out = Tensor.zeros(n, cout, small[0], small[1], small[2]);
         float[] w = weight.data;
-        Slices.run(n, g.sd, 1, false, () -> new Workspace(kk * p, cout * p, 0), (ws, b, s) -> {
-            g.im2col(x.data, b * cin * g.bigVolume(), s, ws.col);
-            Kernels.matmulNN(w, 0, ws.col, 0, ws.slice, 0, cout, p, kk, false);
-            for (int co = 0; co < cout; co++) {
-                int dst = (b * cout + co) * smallVol + s * p;
-                float bv = bias == null ? 0f : bias.data[co];
-                for (int i = 0; i < p; i++) out.data[dst + i] = ws.slice[co * p + i] + bv;
+        Slices.run(n, g.sd, 1, false, () -> new Workspace(kk * tile, cout * tile, 0), (ws, b, s) -> {
+            for (int y0 = 0; y0 < g.sh; y0 += rowsPer) {
+                int y1 = Math.min(g.sh, y0 + rowsPer), pt = (y1 - y0) * g.sw;
+                g.im2col(x.data, b * cin * g.bigVolume(), s, y0, y1, ws.col);
+                Kernels.matmulNN(w, 0, ws.col, 0, ws.slice, 0, cout, pt, kk, false);
+                for (int co = 0; co < cout; co++) {
+                    int dst = (b * cout + co) * smallVol + s * p + y0 * g.sw;
+                    float bv = bias == null ? 0f : bias.data[co];
+                    for (int i = 0; i < pt; i++) out.data[dst + i] = ws.slice[co * pt + i] + bv;
+                }
             }
         });
         return Tensor.record(out, "conv3d", () -> {
@@ -54,19 +57,22 @@ public final class Conv {
             float[] dx = needX ? x.gradBuffer() : null;
             List<Workspace> all = new ArrayList<>();
             Slices.run(n, g.sd, g.chunkForDisjointWrites(), needX, () -> {
-                Workspace ws = new Workspace(kk * p, cout * p, needW ? cout * kk : 0);
+                Workspace ws = new Workspace(kk * tile, cout * tile, needW ? cout * kk : 0);
                 synchronized (all) { all.add(ws); }
                 return ws;
             }, (ws, b, s) -> {
-                for (int co = 0; co < cout; co++)
-                    System.arraycopy(dy, (b * cout + co) * smallVol + s * p, ws.slice, co * p, p);
-                if (needW) {
-                    g.im2col(x.data, b * cin * g.bigVolume(), s, ws.col);
-                    Kernels.matmulNT(ws.slice, 0, ws.col, 0, ws.partial, 0, cout, kk, p, true);
-                }
-                if (needX) {
-                    Kernels.matmulTN(w, 0, ws.slice, 0, ws.col, 0, kk, p, cout, false);
-                    g.col2im(ws.col, dx, b * cin * g.bigVolume(), s);
+                for (int y0 = 0; y0 < g.sh; y0 += rowsPer) {
+                    int y1 = Math.min(g.sh, y0 + rowsPer), pt = (y1 - y0) * g.sw;
+                    for (int co = 0; co < cout; co++)
+                        System.arraycopy(dy, (b * cout + co) * smallVol + s * p + y0 * g.sw, ws.slice, co * pt, pt);
+                    if (needW) {
+                        g.im2col(x.data, b * cin * g.bigVolume(), s, y0, y1, ws.col);
+                        Kernels.matmulNT(ws.slice, 0, ws.col, 0, ws.partial, 0, cout, kk, pt, true);
+                    }
+                    if (needX) {
+                        Kernels.matmulTN(w, 0, ws.slice, 0, ws.col, 0, kk, pt, cout, false);
+                        g.col2im(ws.col, dx, b * cin * g.bigVolume(), s, y0, y1);
+                    }
                 }
             });
             if (needW) weight.accumulate(sumPartials(all, cout * kk));
@@ -102,13 +108,17 @@ public final class Conv {
         }
         Geometry g = new Geometry(cout, big[0], big[1], big[2], x.shape[2], x.shape[3], x.shape[4], k, stride, padding, dilation);
         int kk = g.rows(), p = g.plane(), smallVol = g.smallVolume(), bigVol = g.bigVolume();
+        int rowsPer = g.tileRows(), tile = rowsPer * g.sw;
         Tensor out = Tensor.zeros(n, cout, big[0], big[1], big[2]);
         float[] w = weight.data;
-        Slices.run(n, g.sd, g.chunkForDisjointWrites(), true, () -> new Workspace(kk * p, cin * p, 0), (ws, b, s) -> {
-            for (int ci = 0; ci < cin; ci++)
-                System.arraycopy(x.data, (b * cin + ci) * smallVol + s * p, ws.slice, ci * p, p);
-            Kernels.matmulTN(w, 0, ws.slice, 0, ws.col, 0, kk, p, cin, false);
-            g.col2im(ws.col, out.data, b * cout * bigVol, s);
+        Slices.run(n, g.sd, g.chunkForDisjointWrites(), true, () -> new Workspace(kk * tile, cin * tile, 0), (ws, b, s) -> {
+            for (int y0 = 0; y0 < g.sh; y0 += rowsPer) {
+                int y1 = Math.min(g.sh, y0 + rowsPer), pt = (y1 - y0) * g.sw;
+                for (int ci = 0; ci < cin; ci++)
+                    System.arraycopy(x.data, (b * cin + ci) * smallVol + s * p + y0 * g.sw, ws.slice, ci * pt, pt);
+                Kernels.matmulTN(w, 0, ws.slice, 0, ws.col, 0, kk, pt, cin, false);
+                g.col2im(ws.col, out.data, b * cout * bigVol, s, y0, y1);
+            }
         });
         if (bias != null) {
             Parallel.forRange(n * cout, t -> {
@@ -124,22 +134,25 @@ public final class Conv {
             float[] dx = needX ? x.gradBuffer() : null;
             List<Workspace> all = new ArrayList<>();
             Slices.run(n, g.sd, 1, false, () -> {
-                Workspace ws = new Workspace(kk * p, cin * p, needW ? cin * kk : 0);
+                Workspace ws = new Workspace(kk * tile, cin * tile, needW ? cin * kk : 0);
                 synchronized (all) { all.add(ws); }
                 return ws;
             }, (ws, b, s) -> {
-                g.im2col(dy, b * cout * bigVol, s, ws.col);
-                if (needX) {
-                    Kernels.matmulNN(w, 0, ws.col, 0, ws.slice, 0, cin, p, kk, false);
-                    for (int ci = 0; ci < cin; ci++) {
-                        int dst = (b * cin + ci) * smallVol + s * p;
-                        for (int i = 0; i < p; i++) dx[dst + i] += ws.slice[ci * p + i];
+                for (int y0 = 0; y0 < g.sh; y0 += rowsPer) {
+                    int y1 = Math.min(g.sh, y0 + rowsPer), pt = (y1 - y0) * g.sw, at = s * p + y0 * g.sw;
+                    g.im2col(dy, b * cout * bigVol, s, y0, y1, ws.col);
+                    if (needX) {
+                        Kernels.matmulNN(w, 0, ws.col, 0, ws.slice, 0, cin, pt, kk, false);
+                        for (int ci = 0; ci < cin; ci++) {
+                            int dst = (b * cin + ci) * smallVol + at;
+                            for (int i = 0; i < pt; i++) dx[dst + i] += ws.slice[ci * pt + i];
+                        }
                     }
-                }
-                if (needW) {
-                    for (int ci = 0; ci < cin; ci++)
-                        System.arraycopy(x.data, (b * cin + ci) * smallVol + s * p, ws.slice, ci * p, p);
-                    Kernels.matmulNT(ws.slice, 0, ws.col, 0, ws.partial, 0, cin, kk, p, true);
+                    if (needW) {
+                        for (int ci = 0; ci < cin; ci++)
+                            System.arraycopy(x.data, (b * cin + ci) * smallVol + at, ws.slice, ci * pt, pt);
+                        Kernels.matmulNT(ws.slice, 0, ws.col, 0, ws.partial, 0, cin, kk, pt, true);
+                    }
                 }
             });
             if (needW) weight.accumulate(sumPartials(all, cin * kk));
@@ -265,6 +278,12 @@ public final class Conv {
 
         int plane() { return sh * sw; }
 
+        /**
+         * Output rows per tile: an unfolded tile [K, rows·Ws] of about 512 KB stays in L2 while the matrix
+         * product sweeps it once per output channel, instead of streaming a whole slice from memory each time.
+         */
+        int tileRows() { return Math.max(1, Math.min(sh, 128 * 1024 / (rows() * sw))); }
+
         int smallVolume() { return sd * sh * sw; }
 
         int bigVolume() { return d * h * w; }
@@ -273,8 +292,8 @@ public final class Conv {
         int chunkForDisjointWrites() { return (k[0] - 1) * dil[0] / stride[0] + 1; }
 
         /** col[(c,a,b,e), (y,x)] = big[c, s·σd−pd+a·δd, y·σh−ph+b·δh, x·σw−pw+e·δw] (0 outside). */
-        void im2col(float[] big, int bigOff, int s, float[] col) {
-            int p = plane(), row = 0;
+        void im2col(float[] big, int bigOff, int s, int y0, int y1, float[] col) {
+            int p = (y1 - y0) * sw, row = 0;
             for (int c = 0; c < channels; c++)
                 for (int a = 0; a < k[0]; a++) {
                     int id = s * stride[0] - pad[0] + a * dil[0];
@@ -287,8 +306,8 @@ public final class Conv {
                             }
                             int base = bigOff + (c * d + id) * h * w;
                             int x0 = e * dil[2] - pad[2];
-                            for (int y = 0; y < sh; y++) {
-                                int ih = y * stride[1] - pad[1] + b * dil[1], dst = rowOff + y * sw;
+                            for (int y = y0; y < y1; y++) {
+                                int ih = y * stride[1] - pad[1] + b * dil[1], dst = rowOff + (y - y0) * sw;
                                 if (ih < 0 || ih >= h) {
                                     Arrays.fill(col, dst, dst + sw, 0f);
                                     continue;
@@ -315,8 +334,8 @@ public final class Conv {
         }
 
         /** The adjoint of {@link #im2col}: big[...] += col[...]. */
-        void col2im(float[] col, float[] big, int bigOff, int s) {
-            int p = plane(), row = 0;
+        void col2im(float[] col, float[] big, int bigOff, int s, int y0, int y1) {
+            int p = (y1 - y0) * sw, row = 0;
             for (int c = 0; c < channels; c++)
                 for (int a = 0; a < k[0]; a++) {
                     int id = s * stride[0] - pad[0] + a * dil[0];
@@ -324,10 +343,10 @@ public final class Conv {
                         for (int e = 0; e < k[2]; e++, row++) {
                             if (id < 0 || id >= d) continue;
                             int rowOff = row * p, base = bigOff + (c * d + id) * h * w, x0 = e * dil[2] - pad[2];
-                            for (int y = 0; y < sh; y++) {
+                            for (int y = y0; y < y1; y++) {
                                 int ih = y * stride[1] - pad[1] + b * dil[1];
                                 if (ih < 0 || ih >= h) continue;
-                                int src = rowOff + y * sw, dst = base + ih * w;
+                                int src = rowOff + (y - y0) * sw, dst = base + ih * w;
                                 if (stride[2] == 1) {
                                     int lo = Math.max(0, -x0), hi = Math.min(sw, w - x0);
                                     for (int x = lo; x < hi; x++) big[dst + x0 + x] += col[src + x];
