@@ -202,6 +202,47 @@ public final class Conv {
     /** Reflection padding by {@code p} on all six sides, as nn.ReflectionPad3d(p). */
     public static Tensor reflectionPad3d(Tensor x, int p) { return reflectionPad3d(x, new int[]{p, p, p, p, p, p}); }
 
+    /**
+     * Mamba's short causal depthwise convolution on [B, C, T] (PyTorch Conv1d layout, groups = C): weight [C, 1, K]
+     * (or [C, K]), bias [C] or null; left-padded by K−1 so y[t] sees x[t−K+1 … t]:
+     * y[b,c,t] = bias[c] + Σⱼ w[c,j]·x[b,c,t−(K−1)+j]. A single sequence [T, C] must be permuted to [1, C, T] first.
+     */
+    public static Tensor causalDepthwiseConv1d(Tensor x, Tensor weight, Tensor bias) {
+        if (x.rank() != 3) throw new IllegalArgumentException("causalDepthwiseConv1d wants x [B, C, T], got " + Arrays.toString(x.shape));
+        int nb = x.shape[0], c = x.shape[1], t = x.shape[2], k = weight.dim(-1);
+        if (weight.size() != c * k) throw new IllegalArgumentException("weight " + Arrays.toString(weight.shape) + " is not [" + c + ", 1, K]");
+        checkBias(bias, c);
+        Tensor out = Tensor.zeros(x.shape);
+        float[] xs = x.data, w = weight.data;
+        Parallel.forRange(nb * c, row -> {
+            int ch = row % c, off = row * t;
+            float bv = bias == null ? 0f : bias.data[ch];
+            for (int i = 0; i < t; i++) {
+                float s = bv;
+                for (int j = Math.max(0, k - 1 - i); j < k; j++) s += w[ch * k + j] * xs[off + i - (k - 1) + j];
+                out.data[off + i] = s;
+            }
+        });
+        return Tensor.record(out, "causalDepthwiseConv1d", () -> {
+            float[] dy = out.grad;
+            float[] dx = x.requiresGrad() ? x.gradBuffer() : null;
+            float[] gw = weight.requiresGrad() ? weight.gradBuffer() : null;
+            float[] gb = bias != null && bias.requiresGrad() ? bias.gradBuffer() : null;
+            for (int row = 0; row < nb * c; row++) {
+                int ch = row % c, off = row * t;
+                for (int i = 0; i < t; i++) {
+                    float g = dy[off + i];
+                    if (gb != null) gb[ch] += g;
+                    for (int j = Math.max(0, k - 1 - i); j < k; j++) {
+                        int src = off + i - (k - 1) + j;
+                        if (gw != null) gw[ch * k + j] += g * xs[src];
+                        if (dx != null) dx[src] += g * w[ch * k + j];
+                    }
+                }
+            }
+        }, x, weight, bias);
+    }
+
     private static int[] reflectIndex(int size, int before, int padded) {
         int[] idx = new int[padded];
         for (int i = 0; i < padded; i++) {
