@@ -91,6 +91,8 @@ public record BcaeVsFile(String modelIdentity, Gate gate, List<KeptVoxels> wedge
         byte[] b;
         try {
             b = Files.readAllBytes(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidFileException(path, "no such file");
         } catch (IOException e) {
             throw new InvalidFileException(path, "cannot read: " + e.getMessage());
         }

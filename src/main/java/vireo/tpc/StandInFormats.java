@@ -47,6 +47,8 @@ final class StandInFormats {
                 out.put(e.getKey(), new TensorView(dt, shape, seg.asSlice(8 + hlen + a, b - a)));
             }
             return out;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidFileException(p, "no such file");
         } catch (IOException e) {
             throw new InvalidFileException(p, "cannot read: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -62,6 +64,8 @@ final class StandInFormats {
         byte[] all;
         try {
             all = Files.readAllBytes(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidFileException(p, "no such file");
         } catch (IOException e) {
             throw new InvalidFileException(p, "cannot read: " + e.getMessage());
         }
