@@ -108,4 +108,43 @@ final class StandInFormats {
         bb.asShortBuffer().put(values);
         return bb.array();
     }
+
+    /** float32 tensors and string metadata as safetensors bytes (names in the given order). */
+    static byte[] safetensorsBytes(Map<String, vireo.tensor.Tensor> tensors, Map<String, String> metadata) {
+        var head = new ObjectMapper().createObjectNode();
+        if (!metadata.isEmpty()) {
+            var md = head.putObject("__metadata__");
+            metadata.forEach(md::put);
+        }
+        long off = 0;
+        for (var e : tensors.entrySet()) {
+            var t = head.putObject(e.getKey());
+            t.put("dtype", "F32");
+            var sh = t.putArray("shape");
+            for (int d : e.getValue().shape) sh.add(d);
+            long len = 4L * e.getValue().data.length;
+            t.putArray("data_offsets").add(off).add(off + len);
+            off += len;
+        }
+        byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
+        int pad = (8 - h.length % 8) % 8;
+        ByteBuffer bb = ByteBuffer.allocate((int) (8 + h.length + pad + off)).order(ByteOrder.LITTLE_ENDIAN);
+        bb.putLong(h.length + pad).put(h);
+        for (int i = 0; i < pad; i++) bb.put((byte) ' ');
+        for (var t : tensors.values()) for (float f : t.data) bb.putFloat(f);
+        return bb.array();
+    }
+
+    static Map<String, String> safetensorsMetadata(Path p) {
+        try {
+            byte[] all = Files.readAllBytes(p);
+            long hlen = ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            JsonNode md = new ObjectMapper().readTree(new String(all, 8, (int) hlen, StandardCharsets.UTF_8)).get("__metadata__");
+            Map<String, String> out = new LinkedHashMap<>();
+            if (md != null) md.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidFileException(p, "cannot read safetensors metadata (" + e.getMessage() + ")");
+        }
+    }
 }
