@@ -83,4 +83,23 @@ class TpcCommandTest {
         assertEquals(0.132, row.get("keep_ratio").asDouble(), 0.004);
         assertEquals(0.028, row.get("mae").asDouble(), 0.003);
     }
+
+    @Test
+    void trainRunsOnCropsCheckpointsAndResumes(@TempDir Path dir) throws Exception {
+        Path npy = dir.resolve("w.npy");
+        WedgeFiles.write(npy, vireo.tpc.BcaeVsTrainerTest.synthetic(4, 2));
+        Path out = dir.resolve("ck");
+        Run r = run("tpc", "train", dir.resolve("*.npy").toString(), "--steps", "2", "--batch", "1", "--crop", "8,8,8",
+                "--save-every", "1", "-o", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, new ObjectMapper().readTree(r.out()).get("step").asInt());
+        assertTrue(Files.exists(out.resolve("step-0000001.safetensors")) && Files.exists(out.resolve("last.safetensors")));
+        r = run("tpc", "train", dir.toString(), "--steps", "1", "--batch", "1", "--crop", "8,8,8", "--resume",
+                out.resolve("last.safetensors").toString(), "-o", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, new ObjectMapper().readTree(r.out()).get("step").asInt());
+        r = run("tpc", "train", npy.toString(), "--crop", "8,8");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--crop needs A,Z,L"), r.err());
+    }
 }

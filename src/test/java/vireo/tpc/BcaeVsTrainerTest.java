@@ -11,9 +11,9 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class BcaeVsTrainerTest {
+public class BcaeVsTrainerTest {
     /** Synthetic wedges: short tracks along z in random (a, l), log-ADC values like real signal (6.2 … 9). */
-    static List<Wedge> synthetic(long seed, int count) {
+    public static List<Wedge> synthetic(long seed, int count) {
         SplittableRandom r = new SplittableRandom(seed);
         List<Wedge> out = new ArrayList<>();
         for (int k = 0; k < count; k++) {
