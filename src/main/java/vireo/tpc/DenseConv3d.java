@@ -43,48 +43,54 @@ final class DenseConv3d {
     static float[] forward(float[] x, int cin, int d, int h, int w, float[] weight, int cout, float[] scale, float[] shift,
                            float leakySlope, boolean activate) {
         float[] xp = reflectPad(x, cin, d, h, w);
-        int hp = h + 2, wp = w + 2, plane = hp * wp, vol = (d + 2) * plane;
         float[] y = new float[cout * d * h * w];
         int blocks = (cout + 3) / 4;
         Parallel.forRange(d * blocks, task -> {
             int z = task / blocks, co0 = (task % blocks) * 4;
-            int nco = Math.min(4, cout - co0);
-            for (int yy = 0; yy < h; yy++) {
-                for (int w0 = 0; w0 < w; w0 += S.length()) {
-                    VectorMask<Float> m = S.indexInRange(w0, w);
-                    boolean full = w0 + S.length() <= w;
-                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                    for (int ci = 0; ci < cin; ci++) {
-                        for (int kd = 0; kd < 3; kd++) {
-                            for (int kh = 0; kh < 3; kh++) {
-                                int base = ci * vol + (z + kd) * plane + (yy + kh) * wp + w0;
-                                int wb = ((co0 * cin + ci) * 3 + kd) * 9 + kh * 3;
-                                int stride = cin * 27;
-                                for (int kw = 0; kw < 3; kw++) {
-                                    FloatVector v = full ? FloatVector.fromArray(S, xp, base + kw)
-                                            : FloatVector.fromArray(S, xp, base + kw, m);
-                                    int wi = wb + kw;
-                                    a0 = v.fma(FloatVector.broadcast(S, weight[wi]), a0);
-                                    if (nco > 1) a1 = v.fma(FloatVector.broadcast(S, weight[wi + stride]), a1);
-                                    if (nco > 2) a2 = v.fma(FloatVector.broadcast(S, weight[wi + 2 * stride]), a2);
-                                    if (nco > 3) a3 = v.fma(FloatVector.broadcast(S, weight[wi + 3 * stride]), a3);
-                                }
-                            }
+            for (int yy = 0; yy < h; yy++) row(xp, y, weight, scale, shift, leakySlope, activate, cin, cout, d, h, w, z, yy, co0);
+        });
+        return y;
+    }
+
+    /** One output row (z, yy) for up to four output channels starting at co0. */
+    private static void row(float[] xp, float[] y, float[] weight, float[] scale, float[] shift, float slope, boolean activate,
+                            int cin, int cout, int d, int h, int w, int z, int yy, int co0) {
+        int hp = h + 2, wp = w + 2, plane = hp * wp, vol = (d + 2) * plane, stride = cin * 27;
+        int nco = Math.min(4, cout - co0);
+        for (int w0 = 0; w0 < w; w0 += S.length()) {
+            VectorMask<Float> m = S.indexInRange(w0, w);
+            boolean full = w0 + S.length() <= w;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int ci = 0; ci < cin; ci++) {
+                for (int kd = 0; kd < 3; kd++) {
+                    for (int kh = 0; kh < 3; kh++) {
+                        int base = ci * vol + (z + kd) * plane + (yy + kh) * wp + w0;
+                        int wb = ((co0 * cin + ci) * 3 + kd) * 9 + kh * 3;
+                        for (int kw = 0; kw < 3; kw++) {
+                            FloatVector v = full ? FloatVector.fromArray(S, xp, base + kw) : FloatVector.fromArray(S, xp, base + kw, m);
+                            int wi = wb + kw;
+                            a0 = v.fma(FloatVector.broadcast(S, weight[wi]), a0);
+                            if (nco > 1) a1 = v.fma(FloatVector.broadcast(S, weight[wi + stride]), a1);
+                            if (nco > 2) a2 = v.fma(FloatVector.broadcast(S, weight[wi + 2 * stride]), a2);
+                            if (nco > 3) a3 = v.fma(FloatVector.broadcast(S, weight[wi + 3 * stride]), a3);
                         }
-                    }
-                    FloatVector[] acc = {a0, a1, a2, a3};
-                    for (int j = 0; j < nco; j++) {
-                        int co = co0 + j;
-                        FloatVector r = acc[j].mul(scale[co]).add(shift[co]);
-                        if (activate) r = r.max(r.mul(leakySlope)); // LeakyReLU for slope < 1
-                        int off = ((co * d + z) * h + yy) * w + w0;
-                        if (full) r.intoArray(y, off);
-                        else r.intoArray(y, off, m);
                     }
                 }
             }
-        });
-        return y;
+            store(a0, y, co0, scale, shift, slope, activate, d, h, w, z, yy, w0, full, m);
+            if (nco > 1) store(a1, y, co0 + 1, scale, shift, slope, activate, d, h, w, z, yy, w0, full, m);
+            if (nco > 2) store(a2, y, co0 + 2, scale, shift, slope, activate, d, h, w, z, yy, w0, full, m);
+            if (nco > 3) store(a3, y, co0 + 3, scale, shift, slope, activate, d, h, w, z, yy, w0, full, m);
+        }
+    }
+
+    private static void store(FloatVector acc, float[] y, int co, float[] scale, float[] shift, float slope, boolean activate,
+                              int d, int h, int w, int z, int yy, int w0, boolean full, VectorMask<Float> m) {
+        FloatVector r = acc.mul(scale[co]).add(shift[co]);
+        if (activate) r = r.max(r.mul(slope)); // LeakyReLU for slope < 1
+        int off = ((co * d + z) * h + yy) * w + w0;
+        if (full) r.intoArray(y, off);
+        else r.intoArray(y, off, m);
     }
 
     /** 1×1×1 convolution to one channel with bias: y = Σ_c w[c]·x[c] + b. */
