@@ -73,4 +73,22 @@ class BcaeVsGoldenTest {
         assertTrue(m.mae() < 0.0412 - 0.006, "random gate reconstructs better than p > 0.5 (0.041)");
         assertEquals(32.4, crAuthors, 1.2);
     }
+
+    @Test
+    void lastAxisFastestOffsetOrderWouldGiveTheReportedWrongValue() {
+        // re-index every 3x3x3 kernel as if k = i2 + 3*i1 + 9*i0; the notes report mean keep probability 0.2064
+        BcaeVs swapped = new BcaeVs(model.encoder.clone(), model.reg, model.clf);
+        for (int i = 0; i < 4; i++) {
+            vireo.tensor.Tensor w = model.encoder[i];
+            int per = w.dim(1) * w.dim(2);
+            float[] out = new float[w.size()];
+            for (int i0 = 0; i0 < 3; i0++) for (int i1 = 0; i1 < 3; i1++) for (int i2 = 0; i2 < 3; i2++)
+                System.arraycopy(w.data, (i2 + 3 * i1 + 9 * i0) * per, out, (i0 + 3 * i1 + 9 * i2) * per, per);
+            swapped.encoder[i] = vireo.tensor.Tensor.of(out, w.shape);
+        }
+        double s = 0;
+        float[] p = swapped.encodeWedge(wedge).prob();
+        for (float v : p) s += v;
+        assertEquals(0.2064, s / p.length, 5e-4);
+    }
 }
