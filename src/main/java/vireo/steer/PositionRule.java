@@ -6,6 +6,8 @@ public enum PositionRule {
     LAST_PROMPT_TOKEN("last-prompt-token"),
     /** The answer letter: template + "A"/"B" appended, read at that last token. */
     ANSWER_LETTER("answer-letter"),
+    /** The last token of a reply appended to the prompt (ACE "caa" data). */
+    ACE_REPLY("last-reply-token"),
     /** The recurrent state after the whole prompt, every state part of every layer. */
     FINAL_STATE("final-state");
 
