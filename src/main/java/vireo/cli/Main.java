@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
                 + "and reading and steering language models from the inside.",
         subcommands = {
                 DemoCommand.class,
+                SteerCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
