@@ -61,6 +61,22 @@ public final class Sampling {
         return Math.exp(nll / continuation.length);
     }
 
+    /**
+     * log p(continuation | prompt) summed over the continuation's tokens, teacher-forced, with {@code hooks} on
+     * every step (their position predicates decide which tokens are edited).
+     */
+    public static double logProb(LanguageModel model, int[] prompt, int[] continuation, Hooks hooks) {
+        LanguageModel.State s = model.newState();
+        float[] logits = null;
+        for (int t : prompt) logits = model.step(s, t, hooks);
+        double lp = 0;
+        for (int i = 0; i < continuation.length; i++) {
+            lp += logSoftmax(logits, continuation[i]);
+            if (i + 1 < continuation.length) logits = model.step(s, continuation[i], hooks);
+        }
+        return lp;
+    }
+
     static double logSoftmax(float[] logits, int token) {
         double max = Double.NEGATIVE_INFINITY;
         for (float l : logits) max = Math.max(max, l);
