@@ -33,6 +33,24 @@ public class Adam extends Optimizer {
         this.decoupled = decoupled;
     }
 
+    /** One parameter's optimizer state: steps taken and the first/second moment estimates (for checkpoints). */
+    public record State(int step, float[] m, float[] v) {}
+
+    /** The state of {@code p}, or null before its first update. Arrays are copies. */
+    public State state(Tensor p) {
+        float[][] mv = state.get(p);
+        return mv == null ? null : new State(steps.get(p), mv[0].clone(), mv[1].clone());
+    }
+
+    /** Restores {@code p}'s state (e.g. when resuming training from a checkpoint). */
+    public void setState(Tensor p, State s) {
+        if (!params.contains(p)) throw new IllegalArgumentException("not a parameter of this optimizer");
+        if (s.m().length != p.size() || s.v().length != p.size())
+            throw new IllegalArgumentException("optimizer state holds " + s.m().length + " values for a parameter of " + p.size());
+        state.put(p, new float[][]{s.m().clone(), s.v().clone()});
+        steps.put(p, s.step());
+    }
+
     @Override
     public void step() {
         for (Tensor p : params) {

@@ -27,6 +27,19 @@ public final class Sgd extends Optimizer {
 
     public Sgd(List<Tensor> params, double lr) { this(params, lr, 0, 0, 0, false); }
 
+    /** The momentum buffer of {@code p} (a copy), or null before its first update or without momentum. */
+    public float[] momentumBuffer(Tensor p) {
+        float[] b = buffers.get(p);
+        return b == null ? null : b.clone();
+    }
+
+    /** Restores {@code p}'s momentum buffer (e.g. when resuming training). */
+    public void setMomentumBuffer(Tensor p, float[] buffer) {
+        if (!params.contains(p)) throw new IllegalArgumentException("not a parameter of this optimizer");
+        if (buffer.length != p.size()) throw new IllegalArgumentException("momentum buffer of " + buffer.length + " values for a parameter of " + p.size());
+        buffers.put(p, buffer.clone());
+    }
+
     @Override
     public void step() {
         float lrF = (float) lr, mu = (float) momentum, damp = (float) (1 - dampening), wd = (float) weightDecay;

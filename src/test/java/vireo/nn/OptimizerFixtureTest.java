@@ -55,4 +55,31 @@ class OptimizerFixtureTest {
             assertEquals(2f, p.data[0]);
         }
     }
+
+    @Test
+    void resumingFromSavedStateContinuesExactly() {
+        Fixture f = Fixture.load("optimizers");
+        for (String config : List.of("adamw", "adam_wd", "sgd_nesterov")) {
+            Tensor a = f.leaf("p0"), b = f.leaf("p0");
+            Optimizer straight = make(config, List.of(a)), first = make(config, List.of(b));
+            for (int t = 0; t < 2; t++) {
+                a.grad = f.get("g" + t + "_0").data.clone();
+                b.grad = a.grad.clone();
+                straight.step();
+                first.step();
+            }
+            Tensor c = b.detach().requiresGrad(true);
+            Optimizer resumed = make(config, List.of(c));
+            if (first instanceof Adam adam) ((Adam) resumed).setState(c, adam.state(b));
+            if (first instanceof Sgd sgd) ((Sgd) resumed).setMomentumBuffer(c, sgd.momentumBuffer(b));
+            for (int t = 2; t < 4; t++) {
+                a.grad = f.get("g" + t + "_0").data.clone();
+                c.grad = a.grad.clone();
+                straight.step();
+                resumed.step();
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.data, c.data, config);
+            f.assertClose(config + "_3_0", c, 1e-6, 0);
+        }
+    }
 }
