@@ -39,6 +39,8 @@ class BcaeVsFileTest {
         }
         BcaeVsFile t = new BcaeVsFile("0123456789abcdef", new Gate.Threshold(0.37), List.of());
         assertEquals(new Gate.Threshold(0.37), BcaeVsFile.parse(Path.of("x"), t.toBytes()).gate());
+        assertEquals(new Gate.Random(44), new Gate.Random(42).forWedge(2));
+        assertEquals(new Gate.Threshold(0.37), new Gate.Threshold(0.37).forWedge(5));
     }
 
     @Test
