@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
         subcommands = {
                 DemoCommand.class,
                 TpcCommand.class,
+                SteerCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

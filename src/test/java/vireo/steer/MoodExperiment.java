@@ -1,0 +1,134 @@
+package vireo.steer;
+
+import vireo.SharedData;
+import vireo.lm.Hooks;
+import vireo.lm.LanguageModel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Happy-vs-sad steering on stories260K, measured two ways:
+ * (1) log-prob shift Δ(m) = mean over neutral prompts of [log p(" happy") − log p(" sad")] at the next words,
+ * with the vector added at every position; (2) mood words in sampled stories: happy fraction H/(H+S) over all
+ * generations (several prompts × seeds), with perplexity of the steered text under the unsteered model.
+ *
+ * <p>Run: {@code java -cp target/classes:target/test-classes:$(cat cp.txt) vireo.steer.MoodExperiment}
+ */
+public final class MoodExperiment {
+    static final List<String> PROBES = List.of(
+            "Once upon a time, there was a little boy named Tim. He felt very",
+            "One day, Lily went to the park with her mom. She was",
+            "Sam looked at his toy. He was so",
+            "The little dog saw the cat. The dog was",
+            "Mia sat by the window. She felt",
+            "Ben and his friend went to the beach. They were very",
+            "The girl opened the box. She was very",
+            "After school, Tom walked home. He felt");
+    static final List<String> STARTS = List.of("Once upon a time", "One day, a little girl", "Tom and his dog",
+            "The sun was", "Lily went to the park");
+    static final Set<String> HAPPY = Set.of("happy", "happily", "smile", "smiled", "smiling", "smiles", "laugh", "laughed",
+            "laughing", "fun", "joy", "glad", "excited", "love", "loved", "loves", "great", "cheered", "hug", "hugged", "proud", "yay");
+    static final Set<String> SAD = Set.of("sad", "sadly", "cry", "cried", "crying", "cries", "tears", "scared", "angry",
+            "upset", "lonely", "alone", "hurt", "mad", "afraid", "sorry", "bad", "lost");
+
+    record Models(LanguageModel model, TextCodec codec) {}
+
+    static Models stories() throws Exception {
+        Llama2cStandIn m = new Llama2cStandIn(SharedData.require("models/llama2c/stories260K.bin"));
+        return new Models(m, new Llama2cStandIn.Tok(SharedData.require("models/llama2c/tok512.bin"), m.vocab));
+    }
+
+    static SteeringVector moodVector(Models m) {
+        SteeringData.ContrastText c = SteeringData.readContrast(Path.of("src/test/resources/steer/mood.json"));
+        return DiffOfMeans.compute(m.model(), "stories260K", Contrasts.texts(c, PromptTemplate.NONE, m.codec(), PositionRule.LAST_PROMPT_TOKEN),
+                "blocks.{i}.resid_post", null);
+    }
+
+    /** The tokens a word adds after {@code prompt} (the codec prepends BOS and a dummy space, so diff the two). */
+    static int[] continuation(TextCodec codec, String prompt, String word) {
+        int[] a = codec.encode(prompt), b = codec.encode(prompt + word);
+        int same = DiffOfMeans.commonPrefix(a, b);
+        if (same < a.length) throw new IllegalStateException("'" + word + "' re-tokenizes the prompt end");
+        return java.util.Arrays.copyOfRange(b, same, b.length);
+    }
+
+    /** Mean over probes of log p(happy) − log p(sad) with ADD at {@code layer}, multiplier m, all positions. */
+    static double logOddsShift(Models m, SteeringVector v, int layer, double mult) {
+        double sum = 0;
+        for (String p : PROBES) {
+            int[] prompt = m.codec().encode(p);
+            Hooks h = Intervention.of(Method.ADD, v, List.of(layer), mult, Positions.ALL).hooks(prompt.length);
+            sum += Sampling.logProb(m.model(), prompt, continuation(m.codec(), p, " happy"), h)
+                    - Sampling.logProb(m.model(), prompt, continuation(m.codec(), p, " sad"), h);
+        }
+        return sum / PROBES.size();
+    }
+
+    record Generations(double mult, int happy, int sad, int words, double meanPerplexity, String example) {
+        double happyFraction() { return happy + sad == 0 ? Double.NaN : (double) happy / (happy + sad); }
+    }
+
+    static Generations generations(Models m, SteeringVector v, int layer, double mult, int seeds, int tokens) {
+        int h = 0, s = 0, w = 0;
+        double ppl = 0;
+        int n = 0;
+        String example = null;
+        for (String start : STARTS) {
+            int[] prompt = m.codec().encode(start);
+            Hooks hooks = Intervention.of(Method.ADD, v, List.of(layer), mult, Positions.ALL).hooks(prompt.length);
+            for (int seed = 1; seed <= seeds; seed++) {
+                int[] g = Sampling.generate(m.model(), prompt, hooks, tokens, 1.0, seed, 2);
+                String text = m.codec().decode(g);
+                if (example == null) example = start + text;
+                for (String word : text.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
+                    if (word.isEmpty()) continue;
+                    w++;
+                    if (HAPPY.contains(word)) h++;
+                    if (SAD.contains(word)) s++;
+                }
+                ppl += Sampling.perplexity(m.model(), prompt, g, Hooks.NONE);
+                n++;
+            }
+        }
+        return new Generations(mult, h, s, w, ppl / n, example);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Models m = stories();
+        long t0 = System.nanoTime();
+        SteeringVector v = moodVector(m);
+        System.out.printf("mood vector: %d pairs, %.2f s%n", v.nPositive(), (System.nanoTime() - t0) / 1e9);
+        double[] mults = {-4, -2, -1, 0, 1, 2, 4};
+        System.out.print("log p(happy) - log p(sad), mean over " + PROBES.size() + " probes\nlayer |r| ");
+        for (double mu : mults) System.out.printf(" m=%-6s", mu);
+        System.out.println();
+        int best = 0;
+        double bestGain = Double.NEGATIVE_INFINITY;
+        for (int l : v.layers()) {
+            System.out.printf("%5d %5.2f", l, v.layer(l).norm());
+            double lo = 0, hi = 0;
+            for (double mu : mults) {
+                double d = logOddsShift(m, v, l, mu);
+                if (mu == -2) lo = d;
+                if (mu == 2) hi = d;
+                System.out.printf(" %8.3f", d);
+            }
+            System.out.println();
+            if (hi - lo > bestGain) { bestGain = hi - lo; best = l; }
+        }
+        int layer = args.length > 0 ? Integer.parseInt(args[0]) : best;
+        int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        System.out.printf("generations at layer %d: %d starts x %d seeds, 80 tokens, T=1.0%n", layer, STARTS.size(), seeds);
+        System.out.println("    m  happy  sad  words  happy-fraction  happy/100w  sad/100w  ppl(unsteered model)");
+        for (double mu : new double[]{-4, -2, 0, 2, 4}) {
+            Generations g = generations(m, v, layer, mu, seeds, 80);
+            System.out.printf("%5.1f %6d %4d %6d %15.3f %11.2f %9.2f %10.2f%n", mu, g.happy(), g.sad(), g.words(), g.happyFraction(),
+                    100.0 * g.happy() / g.words(), 100.0 * g.sad() / g.words(), g.meanPerplexity());
+            System.out.println("      e.g. " + g.example().replace('\n', ' '));
+        }
+    }
+}
