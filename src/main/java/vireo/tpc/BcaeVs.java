@@ -192,10 +192,10 @@ public final class BcaeVs {
         SparseTensor h = x;
         for (int i = 0; i < 4; i++) {
             h = SparseConv.conv3(h, encoder[i], DILATIONS[i]);
-            h = h.withFeatures(FeatureOps.relu(h.features));
+            h = h.withFeatures(vireo.tensor.Activations.relu(h.features));
         }
         h = SparseConv.conv1(h, encoder[4]);
-        return h.withFeatures(FeatureOps.sigmoid(h.features));
+        return h.withFeatures(vireo.tensor.Activations.sigmoid(h.features));
     }
 
     /** A wedge's nonzero voxels as a sparse tensor (batch 0), rows in C order of the wedge. */

@@ -111,7 +111,7 @@ public final class BcaeVsTrainer {
         SparseTensor enc = model.encode(x);
         Tensor code = BcaeVsLoss.softGatedVolume(enc.features, pos, u, config.alpha(), B, 1, d, h, w);
         Tensor reg = TrainOps.decoder(model.reg, code, true);
-        Tensor clf = FeatureOps.sigmoid(TrainOps.decoder(model.clf, code, true));
+        Tensor clf = vireo.tensor.Activations.sigmoid(TrainOps.decoder(model.clf, code, true));
         Tensor lReg = BcaeVsLoss.maskedL1(reg, clf, target);
         Tensor lClf = BcaeVsLoss.focal(clf, target);
         Tensor pBar = BcaeVsLoss.meanProb(enc.features);
@@ -151,7 +151,7 @@ public final class BcaeVsTrainer {
             Map<String, float[]> saved = new LinkedHashMap<>();
             model.stateDict().forEach((k, t) -> { if (k.contains("running_")) saved.put(k, t.data.clone()); });
             Tensor reg = TrainOps.decoder(model.reg, code, true);
-            Tensor clf = FeatureOps.sigmoid(TrainOps.decoder(model.clf, code, true));
+            Tensor clf = vireo.tensor.Activations.sigmoid(TrainOps.decoder(model.clf, code, true));
             model.stateDict().forEach((k, t) -> { if (saved.containsKey(k)) System.arraycopy(saved.get(k), 0, t.data, 0, t.data.length); });
             return (double) BcaeVsLoss.maskedL1(reg, clf, target).item() + clfCoef * BcaeVsLoss.focal(clf, target).item();
         });
