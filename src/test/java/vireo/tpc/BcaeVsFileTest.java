@@ -78,4 +78,14 @@ class BcaeVsFileTest {
         assertEquals(1, Files.list(dir).count());
         assertEquals(3, BcaeVsFile.read(out).wedges().size());
     }
+
+    @Test
+    void aFileOnlyDecodesWithTheModelThatWroteIt() {
+        BcaeVs a = BcaeVs.initialize(1), b = BcaeVs.initialize(2);
+        assertNotEquals(a.identity(), b.identity());
+        assertEquals(a.identity(), BcaeVs.initialize(1).identity());
+        byte[] bytes = new BcaeVsFile(a.identity(), new Gate.Random(0), List.of(randomCode(2, 0.001))).toBytes();
+        InvalidFileException e = assertThrows(InvalidFileException.class, () -> new BcaeVsCodec(b, new Gate.Random(0)).decode(bytes));
+        assertTrue(e.getMessage().contains("written by BCAE-VS model " + a.identity()), e.getMessage());
+    }
 }
