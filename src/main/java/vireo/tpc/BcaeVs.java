@@ -3,7 +3,6 @@ package vireo.tpc;
 import vireo.io.InvalidFileException;
 import vireo.sparse.SparseConv;
 import vireo.sparse.SparseTensor;
-import vireo.tensor.DType;
 import vireo.tensor.Tensor;
 import vireo.tensor.TensorView;
 
@@ -258,6 +257,4 @@ public final class BcaeVs {
         }
         return new Wedge(reco);
     }
-
-    static DType f32() { return DType.F32; }
 }
