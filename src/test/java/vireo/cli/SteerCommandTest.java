@@ -49,7 +49,7 @@ class SteerCommandTest {
         List<BehaviourSweep.Point> pts = List.of(new BehaviourSweep.Point("add", 1, -1, 0.4, 0.1, 0.2, 2),
                 new BehaviourSweep.Point("add", 1, 1, 0.6, 0.1, 0.4, 2));
         Path png = dir.resolve("s.png");
-        SteerCommand.Sweep.plot(new BehaviourSweep.Result(u, pts), png, "test");
+        SteerCommand.Sweep.plot(new BehaviourSweep.Result(u, pts), png, "test", "score");
         byte[] b = Files.readAllBytes(png);
         assertEquals((byte) 0x89, b[0]);
         assertEquals('P', b[1]);
