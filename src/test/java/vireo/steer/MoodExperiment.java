@@ -103,10 +103,17 @@ public final class MoodExperiment {
             if (hi - lo > bestGain) { bestGain = hi - lo; best = l; }
         }
         int layer = args.length > 0 ? Integer.parseInt(args[0]) : best;
+        System.out.printf("other edits at layer %d, all positions (log-odds [next-token TV]):%n", layer);
+        for (Method me : List.of(Method.ABLATE, Method.AFFINE, Method.ACE)) {
+            List<Double> ps = me == Method.ACE ? List.of(-1.0, 0.0, 0.5, 1.0, 2.0) : List.of(0.0);
+            LogOddsSweep.Result e = LogOddsSweep.run(m.model(), m.codec(), probes(), " happy", " sad", v, List.of(me), List.of(layer), ps, Positions.ALL, null);
+            for (LogOddsSweep.Point p : e.points())
+                System.out.printf("  %-6s %s %7.3f [%.3f]%n", me.label(), me == Method.ACE ? "α=" + p.multiplier() : "     ", p.logOdds(), p.nextTokenTv());
+        }
         int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         System.out.printf("generations at layer %d: %d starts x %d seeds, 80 tokens, T=1.0%n", layer, STARTS.size(), seeds);
         System.out.println("    m  happy  sad  words  happy-fraction  happy/100w  sad/100w  ppl(unsteered model)");
-        for (double mu : new double[]{-4, -2, 0, 2, 4}) {
+        for (double mu : new double[]{-4, -2, -1, 0, 1, 2, 4}) {
             Generations g = generations(m, v, layer, mu, seeds, 80);
             System.out.printf("%5.1f %6d %4d %6d %15.3f %11.2f %9.2f %10.2f%n", mu, g.happy(), g.sad(), g.words(), g.happyFraction(),
                     100.0 * g.happy() / g.words(), 100.0 * g.sad() / g.words(), g.meanPerplexity());
