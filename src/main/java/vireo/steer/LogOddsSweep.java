@@ -24,6 +24,13 @@ public final class LogOddsSweep {
     public static Result run(LanguageModel model, TextCodec codec, List<String> prompts, String positive, String negative,
                              SteeringVector v, List<Method> methods, List<Integer> layers, List<Double> multipliers,
                              Positions positions, IntConsumer progress) {
+        return run(model, codec, prompts, positive, negative, v, methods, layers, multipliers, positions, null, progress);
+    }
+
+    /** @param applyAt hook template to edit (or state part, e.g. {@code blocks.{i}.state.wkv}); null = the vector's own */
+    public static Result run(LanguageModel model, TextCodec codec, List<String> prompts, String positive, String negative,
+                             SteeringVector v, List<Method> methods, List<Integer> layers, List<Double> multipliers,
+                             Positions positions, String applyAt, IntConsumer progress) {
         List<BehaviourSweep.Setting> settings = new ArrayList<>();
         for (Method me : methods) for (int l : layers) for (double mu : multipliers) settings.add(new BehaviourSweep.Setting(me, l, mu));
         double[] lo = new double[settings.size() + 1], tv = new double[settings.size() + 1];
@@ -39,7 +46,7 @@ public final class LogOddsSweep {
                 Hooks h = Hooks.NONE;
                 if (s > 0) {
                     BehaviourSweep.Setting st = settings.get(s - 1);
-                    h = Intervention.of(st.method(), v, List.of(st.layer()), st.multiplier(), positions).hooks(n);
+                    h = new Intervention(st.method(), v, List.of(st.layer()), st.multiplier(), positions, applyAt, null).hooks(n);
                 }
                 LanguageModel.State state = prefix.copy();
                 float[] logits = null;

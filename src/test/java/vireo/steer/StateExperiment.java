@@ -26,15 +26,18 @@ final class StateExperiment {
         System.out.println("state parts of layer 0: " + state.sites().keySet().stream().filter(s -> s.startsWith("blocks.0.")).toList());
         // probes end in a space, so the first byte of "happy" / "sad" is the next byte after the steered token
         List<String> probes = MoodExperiment.probes().stream().map(p -> p + " ").toList();
-        record Run(Method method, Positions at) {}
-        for (Run run : List.of(new Run(Method.STATE, Positions.lastPrompt(1)), new Run(Method.STATE, Positions.lastPrompt(3)),
-                new Run(Method.ADD, Positions.lastPrompt(1)), new Run(Method.ADD, Positions.ALL))) {
+        record Run(Method method, Positions at, String part) {}
+        for (Run run : List.of(new Run(Method.STATE, Positions.lastPrompt(1), null), new Run(Method.STATE, Positions.lastPrompt(3), null),
+                new Run(Method.STATE, Positions.lastPrompt(1), "blocks.{i}.state.wkv"),
+                new Run(Method.STATE, Positions.lastPrompt(1), "blocks.{i}.state.shift_att"),
+                new Run(Method.STATE, Positions.lastPrompt(1), "blocks.{i}.state.shift_ffn"),
+                new Run(Method.ADD, Positions.lastPrompt(1), null), new Run(Method.ADD, Positions.ALL, null))) {
             Method me = run.method();
             SteeringVector v = me == Method.STATE ? state : resid;
             LogOddsSweep.Result r = LogOddsSweep.run(model, codec, probes, "happy", "sad", v, List.of(me),
-                    v.layers(), mults, run.at(), null);
-            System.out.printf("%s at %s: mean log p(happy) - log p(sad) (unsteered %.3f) [next-byte TV]%n",
-                    me.label(), run.at(), r.unsteeredLogOdds());
+                    v.layers(), mults, run.at(), run.part(), null);
+            System.out.printf("%s%s at %s: mean log p(happy) - log p(sad) (unsteered %.3f) [next-byte TV]%n",
+                    me.label(), run.part() == null ? "" : " (" + run.part() + " only)", run.at(), r.unsteeredLogOdds());
             System.out.print("layer");
             for (double mu : mults) System.out.printf("   m=%-12s", mu);
             System.out.println();
