@@ -57,9 +57,12 @@ public final class SteerCommand implements Runnable {
         @Override public void close() { model.close(); }
     }
 
+    /** How model files become models; tests swap in a toy model. */
+    static java.util.function.BiFunction<Path, Path, Loaded> loader = ModelLoading::load;
+
     static Loaded load(Path model, Path tokenizer) {
         if (!Files.exists(model)) throw new UserError(model + ": no such file");
-        return ModelLoading.load(model, tokenizer);
+        return loader.apply(model, tokenizer);
     }
 
     /** Parsed shared options. */
@@ -315,6 +318,8 @@ public final class SteerCommand implements Runnable {
         String multipliers;
         @Option(names = "--positions", description = "all, prompt, generated, after, from:K, last:K (default: all; last:1 for state).")
         String positions;
+        @Option(names = "--apply-at", description = "Hook template to edit, or one state part (blocks.{i}.state.wkv); default: where the vectors were read.")
+        String applyAt;
         @Option(names = "--plot", description = "Write a PNG: log-odds against multiplier, one line per method and layer.")
         Path plot;
 
@@ -344,7 +349,7 @@ public final class SteerCommand implements Runnable {
             try (Loaded m = load(o.model, o.tokenizer)) {
                 LogOddsSweep.Result r;
                 try {
-                    r = withProgress("logodds", templated.size(), p -> LogOddsSweep.run(m.model(), m.codec(), templated, positive, negative, v, ms, ls, mults, pos, p));
+                    r = withProgress("logodds", templated.size(), p -> LogOddsSweep.run(m.model(), m.codec(), templated, positive, negative, v, ms, ls, mults, pos, applyAt, p));
                 } catch (IllegalArgumentException e) {
                     throw new UserError(e.getMessage());
                 }
