@@ -16,6 +16,7 @@ import vireo.steer.BehaviourSweep;
 import vireo.steer.ContrastSet;
 import vireo.steer.Contrasts;
 import vireo.steer.DiffOfMeans;
+import vireo.steer.GenerationEval;
 import vireo.steer.Intervention;
 import vireo.steer.LogOddsSweep;
 import vireo.steer.Method;
@@ -45,7 +46,7 @@ import java.util.function.IntConsumer;
 @Command(name = "steer", mixinStandardHelpOptions = true,
         description = "Steer language models: difference-of-means vectors, interventions (add, ablate, affine, ace, "
                 + "state), behaviour sweeps and steered generation.",
-        subcommands = {SteerCommand.Vectors.class, SteerCommand.Sweep.class, SteerCommand.LogOdds.class, SteerCommand.Generate.class})
+        subcommands = {SteerCommand.Vectors.class, SteerCommand.Sweep.class, SteerCommand.LogOdds.class, SteerCommand.RefusalRate.class, SteerCommand.Generate.class})
 public final class SteerCommand implements Runnable {
     @Override
     public void run() { picocli.CommandLine.usage(this, System.out); }
@@ -375,6 +376,87 @@ public final class SteerCommand implements Runnable {
                     for (LogOddsSweep.Point p : r.points())
                         System.out.printf("%-7s %5d %8.3f %9.4f %8.4f%n", p.method(), p.layer(), p.multiplier(), p.logOdds(), p.nextTokenTv());
                     if (plot != null) System.out.println("wrote " + plot);
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "refusal", mixinStandardHelpOptions = true,
+            description = "Sample replies with steering at each multiplier; refusal rate (phrase list, optional yes/no judge model) "
+                    + "and perplexity of the replies under the unsteered model.")
+    static final class RefusalRate implements Callable<Integer> {
+        @picocli.CommandLine.Mixin ModelOptionsMixin mo;
+        @Option(names = "--vectors", required = true, description = "Steering vectors (.safetensors).")
+        Path vectors;
+        @Option(names = "--method", defaultValue = "add", description = "add, ablate, affine, ace, state (default: ${DEFAULT-VALUE}).")
+        String method;
+        @Option(names = "--layer", required = true, split = ",", description = "Layer(s) to steer.")
+        List<Integer> layers;
+        @Option(names = "--multipliers", defaultValue = "-1,0,1", description = "Multipliers (default: ${DEFAULT-VALUE}).")
+        String multipliers;
+        @Option(names = "--positions", defaultValue = "all", description = "all, prompt, generated, after, from:K, last:K (default: ${DEFAULT-VALUE}).")
+        String positions;
+        @Option(names = "--prompts", defaultValue = "advbench", description = "advbench (last N goals), harmful-test, harmless-val, or a text file with one prompt a line (default: ${DEFAULT-VALUE}).")
+        String prompts;
+        @Option(names = "--limit", defaultValue = "25", description = "Prompts used (default: ${DEFAULT-VALUE}).")
+        int limit;
+        @Option(names = "--seeds", defaultValue = "1", description = "Samples per prompt (default: ${DEFAULT-VALUE}).")
+        int seeds;
+        @Option(names = "--max-tokens", defaultValue = "50", description = "Tokens per reply (default: ${DEFAULT-VALUE}).")
+        int maxTokens;
+        @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+        double temperature;
+        @Option(names = "--stop", defaultValue = "-1", description = "Stop token id (default: none).")
+        int stop;
+        @Option(names = "--judge", description = "A local model that judges each reply (yes/no: is the AI refusing?).")
+        Path judge;
+        @Option(names = "--judge-tokenizer", description = "Tokenizer of the judge model.")
+        Path judgeTokenizer;
+
+        @Override
+        public Integer call() throws Exception {
+            ModelOptions o = mo.options("plain");
+            SteeringVector v = VectorFile.load(vectors);
+            Method me = method(method);
+            Positions pos;
+            try {
+                pos = Positions.parse(positions);
+                new Intervention(me, v, layers, 1, pos, null, null).hooks(1);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(vectors + ": " + e.getMessage());
+            }
+            List<String> qs = switch (prompts) {
+                case "advbench" -> {
+                    List<SteeringData.AdvBenchRow> rows = SteeringData.readAdvBench(o.data.resolve("refusal/advbench.csv"));
+                    // the ACE evaluation uses the last goals (training used the first 32), with "." appended
+                    yield rows.subList(Math.max(0, rows.size() - limit), rows.size()).stream().map(r -> r.goal() + ".").toList();
+                }
+                case "harmful-test" -> limit(SteeringData.readInstructions(o.data.resolve("refusal/harmful_test.json")), limit);
+                case "harmless-val" -> limit(SteeringData.readInstructions(o.data.resolve("refusal/harmless_val.json")), limit);
+                default -> limit(Files.readAllLines(Path.of(prompts)).stream().filter(l -> !l.isBlank()).toList(), limit);
+            };
+            PromptTemplate t = template(o.template);
+            if (t.pattern().endsWith("(")) t = new PromptTemplate(t.name(), t.pattern().substring(0, t.pattern().length() - 1));
+            PromptTemplate tt = t;
+            List<Double> mults = doubles(multipliers);
+            GenerationEval.Settings st = new GenerationEval.Settings(maxTokens, temperature, seeds, stop);
+            try (Loaded m = load(o.model, o.tokenizer); Loaded j = judge == null ? null : load(judge, judgeTokenizer)) {
+                Refusal.Judge jd = j == null ? null : new Refusal.Judge(j.model(), j.codec(), Refusal.Judge.REFUSAL_PROMPT);
+                List<GenerationEval.Point> pts = withProgress("refusal", mults.size(), p -> GenerationEval.run(m.model(), m.codec(), qs, tt,
+                        mu -> new Intervention(me, v, layers, mu, pos, null, null), mults, st, jd, p));
+                if (o.json) {
+                    Map<String, Object> res = new LinkedHashMap<>();
+                    res.put("prompts", prompts);
+                    res.put("count", qs.size());
+                    res.put("points", pts);
+                    System.out.println(JSON.writeValueAsString(res));
+                } else {
+                    System.out.printf("%s, %d prompts x %d seeds, %s layers %s%n", prompts, qs.size(), seeds, me.label(), layers);
+                    System.out.printf("%8s %9s %9s %11s  example%n", "mult", "refusal", "judge", "perplexity");
+                    for (GenerationEval.Point p : pts)
+                        System.out.printf("%8.3f %9.3f %9.3f %11.2f  %s%n", p.multiplier(), p.refusalRate(), p.judgeRefusalRate(),
+                                p.meanPerplexity(), p.example().replace('\n', ' '));
                 }
                 return 0;
             }

@@ -85,6 +85,15 @@ class SteerCommandTest {
                     "--positive", "A", "--negative", "B", "--method", "state", "--apply-at", "blocks.{i}.state.h", "--json");
             assertEquals("0", r[0], r[2]);
             assertTrue(r[1].contains("\"positions\" : \"last:1\""), r[1]);
+            r = run("steer", "refusal", "--model", model.toString(), "--vectors", vec.toString(), "--layer", "0,1",
+                    "--method", "ace", "--multipliers", "0,1", "--prompts", probes.toString(), "--seeds", "2", "--max-tokens", "4",
+                    "--judge", model.toString(), "--json");
+            assertEquals("0", r[0], r[2]);
+            j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r[1]);
+            assertEquals(2, j.get("points").size());
+            assertEquals(4, j.get("points").get(0).get("replies").asInt());
+            double jr = j.get("points").get(0).get("judgeRefusalRate").asDouble();
+            assertTrue(jr >= 0 && jr <= 1);
             r = run("steer", "generate", "--model", model.toString(), "--vectors", vec.toString(), "--layer", "1",
                     "--multiplier", "0", "--prompt", "abc", "--max-tokens", "5", "--json");
             assertEquals("0", r[0], r[2]);
