@@ -13,6 +13,8 @@ import java.nio.file.NoSuchFileException;
                 + "and reading and steering language models from the inside.",
         subcommands = {
                 DemoCommand.class,
+                TpcCommand.class,
+                SteerCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
