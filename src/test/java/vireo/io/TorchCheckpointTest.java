@@ -120,6 +120,7 @@ class TorchCheckpointTest {
     @Test
     void rejectsUnsupportedGlobalLegacyFormatAndNonZip() throws IOException {
         assertBad(IoFixtures.path("badglobal.pt"), "unsupported global datetime.date");
+        assertBad(IoFixtures.path("complex.pt"), "unsupported global torch.ComplexFloatStorage");
         assertBad(IoFixtures.path("legacy.pt"), "legacy (pre-1.6");
         assertBad(IoFixtures.path("npy/f4.npy"), "no zip signature");
         Path empty = Files.write(tmp.resolve("empty.pt"), new byte[0]);
@@ -137,6 +138,10 @@ class TorchCheckpointTest {
 
     /** Rewrites a fixture's zip with one entry replaced (stored, like torch.save), to build lying checkpoints. */
     private Path rezip(String fixture, String suffix, byte[] replacement) throws IOException {
+        return rezip(fixture, suffix, replacement, ZipEntry.STORED);
+    }
+
+    private Path rezip(String fixture, String suffix, byte[] replacement, int method) throws IOException {
         Path out = tmp.resolve(fixture.replace('/', '_') + "-" + suffix.replace('/', '_') + "-" + System.nanoTime() + ".pt");
         var bytes = new ByteArrayOutputStream();
         try (var in = new ZipFile(IoFixtures.path(fixture).toFile());
@@ -145,7 +150,7 @@ class TorchCheckpointTest {
                 byte[] data = in.getInputStream(e).readAllBytes();
                 if (e.getName().endsWith(suffix)) data = replacement;
                 var ne = new ZipEntry(e.getName());
-                ne.setMethod(ZipEntry.STORED);
+                ne.setMethod(method);
                 ne.setSize(data.length);
                 var crc = new java.util.zip.CRC32();
                 crc.update(data);
@@ -173,6 +178,16 @@ class TorchCheckpointTest {
         Path p = rezip("views.pt", "byteorder", "little".getBytes());
         try (TensorFile f = TorchCheckpoint.read(p)) {
             IoFixtures.assertTensors(IoFixtures.json("views.pt.json"), f.tensors());
+        }
+    }
+
+    @Test
+    void deflatedEntriesAreInflated() throws IOException {
+        // torch never compresses, but a checkpoint re-zipped by another tool may be
+        Path p = rezip("views.pt", "no-such-entry", null, ZipEntry.DEFLATED);
+        try (TensorFile f = TorchCheckpoint.read(p)) {
+            IoFixtures.assertTensors(IoFixtures.json("views.pt.json"), f.tensors());
+            assertFalse(f.get("shared_a").segment().isMapped());
         }
     }
 
