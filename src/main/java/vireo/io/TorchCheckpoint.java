@@ -49,7 +49,9 @@ public final class TorchCheckpoint {
                 String order = new String(Zip.data(path, file, byteorder, arena).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).trim();
                 if (!order.equals("little")) throw new InvalidFileException(path, "checkpoint byte order is '" + order + "'; only little-endian is supported");
             }
-            MemorySegment pkl = Zip.data(path, file, entries.get(prefix + "data.pkl"), arena);
+            Zip.Entry pklEntry = entries.get(prefix + "data.pkl");
+            MemorySegment pkl = Zip.data(path, file, pklEntry, arena);
+            Zip.checkCrc(path, pklEntry, pkl);
             if (pkl.byteSize() > Integer.MAX_VALUE - 8) throw new InvalidFileException(path, "data.pkl is implausibly large");
             Object root = Unpickler.load(path, pkl.toArray(ValueLayout.JAVA_BYTE));
 

@@ -18,7 +18,7 @@ import java.util.zip.Inflater;
 final class Zip {
     private Zip() {}
 
-    record Entry(String name, int method, long compressedSize, long size, long localHeader) {}
+    record Entry(String name, int method, long compressedSize, long size, long localHeader, long crc) {}
 
     static final ValueLayout.OfShort U16 = Mapped.I16;
 
@@ -51,7 +51,7 @@ final class Zip {
         for (long i = 0; i < count; i++) {
             if (p + 46 > end || f.get(Mapped.I32, p) != 0x02014b50) throw new InvalidFileException(path, "corrupt zip central directory");
             int flags = u16(f, p + 8), method = u16(f, p + 10);
-            long comp = u32(f, p + 20), unc = u32(f, p + 24), local = u32(f, p + 42);
+            long crc = u32(f, p + 16), comp = u32(f, p + 20), unc = u32(f, p + 24), local = u32(f, p + 42);
             int nameLen = u16(f, p + 28), extraLen = u16(f, p + 30), commentLen = u16(f, p + 32);
             if (p + 46 + nameLen + extraLen + commentLen > end) throw new InvalidFileException(path, "corrupt zip central directory");
             String name = new String(f.asSlice(p + 46, nameLen).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
@@ -67,7 +67,7 @@ final class Zip {
                 x += 4 + len;
             }
             if ((flags & 1) != 0) throw new InvalidFileException(path, "zip entry " + name + " is encrypted");
-            out.put(name, new Entry(name, method, comp, unc, local));
+            out.put(name, new Entry(name, method, comp, unc, local, crc));
             p += 46 + nameLen + extraLen + commentLen;
         }
         return out;
@@ -117,6 +117,14 @@ final class Zip {
         MemorySegment seg = arena.allocate(Math.max(1, out.length), 8).asSlice(0, out.length);
         MemorySegment.copy(MemorySegment.ofArray(out), 0, seg, 0, out.length);
         return seg;
+    }
+
+    /** Checks the entry's CRC-32 (worth it for the small pickle, whose damage would otherwise read as a bad opcode). */
+    static void checkCrc(Path path, Entry e, MemorySegment data) {
+        var crc = new java.util.zip.CRC32();
+        crc.update(data.asByteBuffer());
+        if (crc.getValue() != e.crc())
+            throw new InvalidFileException(path, "zip entry " + e.name() + " is corrupt (CRC mismatch)");
     }
 
     private static int u16(MemorySegment f, long p) { return f.get(U16, p) & 0xffff; }
