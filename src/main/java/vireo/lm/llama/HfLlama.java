@@ -16,19 +16,19 @@ public final class HfLlama {
     public static Llama load(Path dir) {
         HfConfig cfg = HfConfig.read(dir.resolve("config.json"));
         int dim = cfg.getInt("hidden_size"), heads = cfg.getInt("num_attention_heads");
+        // transformers 5 keeps theta and scaling in rope_parameters; older configs use rope_theta + rope_scaling
+        HfConfig rope = cfg.has("rope_parameters") && cfg.raw().get("rope_parameters").isObject() ? cfg.section("rope_parameters")
+                : cfg.has("rope_scaling") && cfg.raw().get("rope_scaling").isObject() ? cfg.section("rope_scaling") : null;
+        double theta = cfg.getDouble("rope_theta", rope != null ? rope.getDouble("rope_theta", 10000.0) : 10000.0);
         LlamaConfig.RopeScaling scaling = null;
-        if (cfg.has("rope_scaling") && cfg.raw().get("rope_scaling").isObject()) {
-            HfConfig rs = cfg.section("rope_scaling");
-            String type = rs.getString("rope_type", rs.getString("type", "default"));
+        if (rope != null) {
+            String type = rope.getString("rope_type", rope.getString("type", "default"));
             if (type.equals("llama3"))
-                scaling = new LlamaConfig.RopeScaling(rs.getDouble("factor"), rs.getDouble("low_freq_factor"),
-                        rs.getDouble("high_freq_factor"), rs.getInt("original_max_position_embeddings"));
+                scaling = new LlamaConfig.RopeScaling(rope.getDouble("factor"), rope.getDouble("low_freq_factor"),
+                        rope.getDouble("high_freq_factor"), rope.getInt("original_max_position_embeddings"));
             else if (!type.equals("default"))
-                throw new InvalidFileException(cfg.path(), "rope_scaling type '" + type + "' is not supported (llama3 is)");
+                throw new InvalidFileException(cfg.path(), "rope type '" + type + "' is not supported (default and llama3 are)");
         }
-        double theta = cfg.getDouble("rope_theta", 10000.0);
-        if (!cfg.has("rope_theta") && cfg.has("rope_parameters") && cfg.raw().get("rope_parameters").isObject())
-            theta = cfg.section("rope_parameters").getDouble("rope_theta", theta);
         boolean tied = cfg.getBool("tie_word_embeddings", false);
         LlamaConfig c = new LlamaConfig(dim, cfg.getInt("intermediate_size"), cfg.getInt("num_hidden_layers"), heads,
                 cfg.getInt("num_key_value_heads", heads), cfg.getInt("vocab_size"), cfg.getInt("max_position_embeddings", 2048),
