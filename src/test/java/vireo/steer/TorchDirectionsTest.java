@@ -2,11 +2,9 @@ package vireo.steer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import vireo.lm.LanguageModel;
 
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,21 +19,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class TorchDirectionsTest {
     static final Path DIR = Path.of("src/test/resources/steer/tiny-llama");
 
-    /** vireo.lm.Models.load(Path, Path), looked up reflectively so this test compiles before the loader lands. */
-    static LanguageModel loadHf(Path dir) throws Exception {
-        Class<?> models;
-        try {
-            models = Class.forName("vireo.lm.Models");
-        } catch (ClassNotFoundException e) {
-            Assumptions.abort("vireo.lm.Models (the Llama helper's loader) is not in this build yet");
-            return null;
-        }
-        Method load = models.getMethod("load", Path.class, Path.class);
-        try {
-            return (LanguageModel) load.invoke(null, dir, null);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            return (LanguageModel) load.invoke(null, dir.resolve("model.safetensors"), null);
-        }
+    static LanguageModel loadHf(Path dir) {
+        return vireo.lm.Models.load(dir, null).model();
     }
 
     static List<int[]> ids(JsonNode arr) {
