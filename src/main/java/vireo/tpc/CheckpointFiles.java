@@ -3,6 +3,7 @@ package vireo.tpc;
 import vireo.io.InvalidFileException;
 import vireo.io.SafeTensors;
 import vireo.io.TensorFile;
+import vireo.io.TorchCheckpoint;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,6 @@ final class CheckpointFiles {
     static TensorFile open(Path p) {
         if (!Files.isRegularFile(p)) throw new InvalidFileException(p, "no such checkpoint file");
         if (p.getFileName().toString().endsWith(".safetensors")) return SafeTensors.read(p);
-        return new TensorFile(p, "pytorch", new java.util.LinkedHashMap<>(StandInTorchCheckpoint.read(p)), java.util.Map.of(), null);
+        return TorchCheckpoint.read(p);
     }
 }
