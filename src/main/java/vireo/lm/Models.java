@@ -5,6 +5,7 @@ import vireo.io.InvalidFileException;
 import vireo.lm.llama.HfLlama;
 import vireo.lm.llama.Llama;
 import vireo.lm.llama.Llama2cFile;
+import vireo.lm.tokenizer.HfBpeTokenizer;
 import vireo.lm.tokenizer.Llama2cTokenizer;
 import vireo.lm.tokenizer.Tokenizer;
 
@@ -61,7 +62,15 @@ public final class Models {
         }
     }
 
+    /** The given tokenizer.json, or the one in the model folder; null when there is none. */
     private static Tokenizer hfTokenizer(Path dir, Path tokenizer, LanguageModel m) {
-        return null; // tokenizer.json BPE: see vireo.lm.tokenizer
+        Path file = tokenizer != null ? tokenizer : dir.resolve("tokenizer.json");
+        if (tokenizer == null && !Files.exists(file)) return null;
+        try {
+            return HfBpeTokenizer.read(file);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
     }
 }
