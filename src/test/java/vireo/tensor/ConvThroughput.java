@@ -23,6 +23,14 @@ public final class ConvThroughput {
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("forward %.3f s  %.2f GFLOP/s%n", s, flop / s / 1e9);
         }
+        Tensor rm = Tensor.zeros(16), rv = Tensor.full(1f, 16), gamma = Tensor.full(1f, 16), beta = Tensor.zeros(16);
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            Tensor.noGrad(() -> Activations.leakyRelu(Norms.batchNorm(
+                    Conv.conv3d(Conv.reflectionPad3d(x, 1), w, b, 1, 0, 1), gamma, beta, rm, rv, false), 0.1f));
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("decoder block (reflect pad, conv, batchnorm eval, leaky relu) %.3f s  %.2f GFLOP/s%n", s, flop / s / 1e9);
+        }
         x.requiresGrad(true);
         w.requiresGrad(true);
         b.requiresGrad(true);
