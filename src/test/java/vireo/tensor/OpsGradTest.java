@@ -98,6 +98,10 @@ class OpsGradTest {
         check("layerNorm", in -> Norms.layerNorm(in.get(0), in.get(1), in.get(2), 1e-5f), param(37, 3, 5), param(38, 5), param(39, 5));
         check("groupNorm", in -> Norms.groupNorm(in.get(0), 2, in.get(1), in.get(2), 1e-5f), param(40, 2, 4, 3), param(41, 4), param(42, 4));
         check("rmsNorm", in -> Norms.rmsNorm(in.get(0), in.get(1), 1e-6f), param(43, 3, 4), param(44, 4));
+        check("layerNorm no affine", in -> Norms.layerNorm(in.get(0), null, null, 1e-5f), param(54, 2, 6));
+        check("groupNorm bias only", in -> Norms.groupNorm(in.get(0), 3, null, in.get(1), 1e-5f), param(55, 1, 6, 2, 2), param(56, 6));
+        check("batchNorm no affine", in -> Norms.batchNorm(in.get(0), null, null, null, null, true), param(57, 3, 2, 4));
+        check("rmsNorm no weight", in -> Norms.rmsNorm(in.get(0), null, 1e-6f), param(58, 2, 5));
     }
 
     @Test
