@@ -235,10 +235,13 @@ public final class Ops {
         Tensor out = Tensor.zeros(shape);
         if (b.rank() == 2) {
             int rows = a.size() / k;
-            Kernels.matmulNN(a.data, 0, b.data, 0, out.data, 0, rows, n, k, false);
+            byRows(rows, (long) n * k, (r0, r1) -> Kernels.matmulNN(a.data, r0 * k, b.data, 0, out.data, r0 * n, r1 - r0, n, k, false));
             return Tensor.record(out, "matmul", () -> {
-                if (a.requiresGrad()) Kernels.matmulNT(out.grad, 0, b.data, 0, a.gradBuffer(), 0, rows, k, n, true);
-                if (b.requiresGrad()) Kernels.matmulTN(a.data, 0, out.grad, 0, b.gradBuffer(), 0, k, n, rows, true);
+                if (a.requiresGrad()) {
+                    float[] ga = a.gradBuffer();
+                    byRows(rows, (long) n * k, (r0, r1) -> Kernels.matmulNT(out.grad, r0 * n, b.data, 0, ga, r0 * k, r1 - r0, k, n, true));
+                }
+                if (b.requiresGrad()) transposedProduct(a.data, rows, k, out.grad, n, b.gradBuffer());
             }, a, b);
         }
         if (!Arrays.equals(Arrays.copyOf(a.shape, a.rank() - 2), Arrays.copyOf(b.shape, b.rank() - 2)))
@@ -263,18 +266,52 @@ public final class Ops {
         int[] shape = x.shape.clone();
         shape[shape.length - 1] = outF;
         Tensor out = Tensor.zeros(shape);
-        Kernels.matmulNT(x.data, 0, w.data, 0, out.data, 0, rows, outF, in, false);
+        byRows(rows, (long) outF * in, (r0, r1) -> Kernels.matmulNT(x.data, r0 * in, w.data, 0, out.data, r0 * outF, r1 - r0, outF, in, false));
         if (b != null)
             for (int r = 0; r < rows; r++) for (int j = 0; j < outF; j++) out.data[r * outF + j] += b.data[j];
         return Tensor.record(out, "linear", () -> {
             float[] dy = out.grad;
-            if (x.requiresGrad()) Kernels.matmulNN(dy, 0, w.data, 0, x.gradBuffer(), 0, rows, in, outF, true);
-            if (w.requiresGrad()) Kernels.matmulTN(dy, 0, x.data, 0, w.gradBuffer(), 0, outF, in, rows, true);
+            if (x.requiresGrad()) {
+                float[] gx = x.gradBuffer();
+                byRows(rows, (long) outF * in, (r0, r1) -> Kernels.matmulNN(dy, r0 * outF, w.data, 0, gx, r0 * in, r1 - r0, in, outF, true));
+            }
+            if (w.requiresGrad()) transposedProduct(dy, rows, outF, x.data, in, w.gradBuffer());
             if (b != null && b.requiresGrad()) {
                 float[] gb = b.gradBuffer();
                 for (int r = 0; r < rows; r++) for (int j = 0; j < outF; j++) gb[j] += dy[r * outF + j];
             }
         }, x, w, b);
+    }
+
+    /** Row ranges [r0, r1) of an m-row product. */
+    @FunctionalInterface
+    interface RowRange { void run(int r0, int r1); }
+
+    /** Rows per parallel block; fixed (not thread-dependent) so results never depend on the thread count. */
+    private static final int ROW_BLOCK = 32;
+
+    /** Splits an m-row matrix product into row blocks run in parallel when it is big enough to pay. */
+    static void byRows(int m, long workPerRow, RowRange body) {
+        if (m <= ROW_BLOCK || (long) m * workPerRow < (1 << 21)) {
+            body.run(0, m);
+            return;
+        }
+        int blocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
+        Parallel.forRange(blocks, bIdx -> body.run(bIdx * ROW_BLOCK, Math.min(m, (bIdx + 1) * ROW_BLOCK)));
+    }
+
+    /**
+     * acc[p, q] += Σᵣ a[r, p]·b[r, q] for a [rows, pDim], b [rows, qDim] — the weight-gradient product. aᵀ is
+     * materialised once so the result splits over its rows (parallel, no partial sums, same bits for any thread count).
+     */
+    static void transposedProduct(float[] a, int rows, int pDim, float[] b, int qDim, float[] acc) {
+        if ((long) rows * pDim * qDim < (1 << 21)) {
+            Kernels.matmulTN(a, 0, b, 0, acc, 0, pDim, qDim, rows, true);
+            return;
+        }
+        float[] at = new float[rows * pDim];
+        for (int r = 0; r < rows; r++) for (int p = 0; p < pDim; p++) at[p * rows + r] = a[r * pDim + p];
+        byRows(pDim, (long) rows * qDim, (p0, p1) -> Kernels.matmulNN(at, p0 * rows, b, 0, acc, p0 * qDim, p1 - p0, qDim, rows, true));
     }
 
     // ---- shape ops ----------------------------------------------------------------------------------------------

@@ -78,6 +78,10 @@ class OpsGradTest {
         check("matmul shared B", in -> Ops.matmul(in.get(0), in.get(1)), param(24, 2, 3, 4), param(25, 4, 5));
         check("bmm", in -> Ops.matmul(in.get(0), in.get(1)), param(26, 2, 3, 4), param(27, 2, 4, 2));
         check("linear", in -> Ops.linear(in.get(0), in.get(1), in.get(2)), param(28, 2, 3, 4), param(29, 5, 4), param(30, 5));
+        // big enough to take the row-blocked parallel path (and the transposed weight-gradient product)
+        GradCheck.checkSome("linear large", in -> Ops.linear(in.get(0), in.get(1), in.get(2)), 12, 0.05, 2e-3, 1e-2,
+                param(59, 70, 180), param(60, 170, 180), param(61, 170));
+        GradCheck.checkSome("matmul large", in -> Ops.matmul(in.get(0), in.get(1)), 12, 0.05, 2e-3, 1e-2, param(62, 70, 180), param(63, 180, 170));
         Tensor a = Tensor.of(new float[]{1, 2, 3, 4}, 2, 2), b = Tensor.of(new float[]{5, 6, 7, 8}, 2, 2);
         assertArrayEquals(new float[]{19, 22, 43, 50}, Ops.matmul(a, b).data);
     }
