@@ -18,43 +18,89 @@ public final class Ops {
     @FunctionalInterface
     interface Binary { float apply(float a, float b); }
 
-    public static Tensor add(Tensor a, Tensor b) { return binary(a, b, "add", Float::sum, (x, y, o) -> 1f, (x, y, o) -> 1f); }
+    /** z[i] = f(x[i], y[i]) over [lo, hi): each op's own loop, so the JIT vectorises it for that op alone. */
+    @FunctionalInterface
+    interface SameShapeForward { void run(float[] x, float[] y, float[] z, int lo, int hi); }
 
-    public static Tensor sub(Tensor a, Tensor b) { return binary(a, b, "sub", (x, y) -> x - y, (x, y, o) -> 1f, (x, y, o) -> -1f); }
+    /** g[i] += dy[i]·∂f/∂(one operand) over [lo, hi), given both operands a, b and the output z. */
+    @FunctionalInterface
+    interface SameShapeBackward { void run(float[] dy, float[] a, float[] b, float[] z, float[] g, int lo, int hi); }
 
-    public static Tensor mul(Tensor a, Tensor b) { return binary(a, b, "mul", (x, y) -> x * y, (x, y, o) -> y, (x, y, o) -> x); }
-
-    public static Tensor div(Tensor a, Tensor b) {
-        return binary(a, b, "div", (x, y) -> x / y, (x, y, o) -> 1f / y, (x, y, o) -> -o / y);
+    public static Tensor add(Tensor a, Tensor b) {
+        return binary(a, b, "add", Float::sum, (x, y, o) -> 1f, (x, y, o) -> 1f,
+                (x, y, z, lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] + y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i]; });
     }
 
-    public static Tensor add(Tensor a, float s) { return Activations.pointwise(a, "addScalar", v -> v + s, (v, y) -> 1f); }
+    public static Tensor sub(Tensor a, Tensor b) {
+        return binary(a, b, "sub", (x, y) -> x - y, (x, y, o) -> 1f, (x, y, o) -> -1f,
+                (x, y, z, lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] - y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] -= dy[i]; });
+    }
+
+    public static Tensor mul(Tensor a, Tensor b) {
+        return binary(a, b, "mul", (x, y) -> x * y, (x, y, o) -> y, (x, y, o) -> x,
+                (x, y, z, lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] * y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i] * y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i] * x[i]; });
+    }
+
+    /** a / b; ∂/∂b = −(a/b)/b. */
+    public static Tensor div(Tensor a, Tensor b) {
+        return binary(a, b, "div", (x, y) -> x / y, (x, y, o) -> 1f / y, (x, y, o) -> -o / y,
+                (x, y, z, lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] / y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i] / y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] -= dy[i] * z[i] / y[i]; });
+    }
+
+    public static Tensor add(Tensor a, float s) {
+        Tensor out = Tensor.zeros(a.shape);
+        float[] x = a.data, z = out.data;
+        Activations.Blocks.run(x.length, (lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] + s; });
+        return Tensor.record(out, "addScalar", () -> {
+            float[] g = a.gradBuffer(), dy = out.grad;
+            Activations.Blocks.run(x.length, (lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i]; });
+        }, a);
+    }
 
     public static Tensor sub(Tensor a, float s) { return add(a, -s); }
 
-    public static Tensor mul(Tensor a, float s) { return Activations.pointwise(a, "mulScalar", v -> v * s, (v, y) -> s); }
+    public static Tensor mul(Tensor a, float s) {
+        Tensor out = Tensor.zeros(a.shape);
+        float[] x = a.data, z = out.data;
+        Activations.Blocks.run(x.length, (lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] * s; });
+        return Tensor.record(out, "mulScalar", () -> {
+            float[] g = a.gradBuffer(), dy = out.grad;
+            Activations.Blocks.run(x.length, (lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i] * s; });
+        }, a);
+    }
 
     public static Tensor div(Tensor a, float s) { return Activations.pointwise(a, "divScalar", v -> v / s, (v, y) -> 1f / s); }
 
     /**
      * z = f(a, b) over the broadcast shape (NumPy rules: align trailing axes, size-1 axes stretch). Backward sums
-     * each operand's gradient over the axes it was stretched along.
+     * each operand's gradient over the axes it was stretched along. Equal shapes take the op's own loops.
      */
-    static Tensor binary(Tensor a, Tensor b, String name, Binary f, Partial da, Partial db) {
+    static Tensor binary(Tensor a, Tensor b, String name, Binary f, Partial da, Partial db,
+                         SameShapeForward fwd, SameShapeBackward gradA, SameShapeBackward gradB) {
         int[] shape = broadcastShape(a.shape, b.shape);
         Tensor out = Tensor.zeros(shape);
         int n = out.size();
         float[] av = a.data, bv = b.data, o = out.data;
         if (Arrays.equals(a.shape, shape) && Arrays.equals(b.shape, shape)) {
-            Activations.Blocks.run(n, (lo, hi) -> { for (int i = lo; i < hi; i++) o[i] = f.apply(av[i], bv[i]); });
+            Activations.Blocks.run(n, (lo, hi) -> fwd.run(av, bv, o, lo, hi));
             return Tensor.record(out, name, () -> {
-                float[] dy = out.grad, ga = a.requiresGrad() ? a.gradBuffer() : null, gb = b.requiresGrad() ? b.gradBuffer() : null;
-                Activations.Blocks.run(n, (lo, hi) -> {
-                    for (int i = lo; i < hi; i++) {
-                        if (ga != null) ga[i] += dy[i] * da.at(av[i], bv[i], o[i]);
-                        if (gb != null) gb[i] += dy[i] * db.at(av[i], bv[i], o[i]);
-                    }
-                });
+                float[] dy = out.grad;
+                if (a.requiresGrad()) {
+                    float[] ga = a.gradBuffer();
+                    Activations.Blocks.run(n, (lo, hi) -> gradA.run(dy, av, bv, o, ga, lo, hi));
+                }
+                if (b.requiresGrad()) {
+                    float[] gb = b.gradBuffer();
+                    Activations.Blocks.run(n, (lo, hi) -> gradB.run(dy, av, bv, o, gb, lo, hi));
+                }
             }, a, b);
         }
         int[] ai = broadcastIndex(a.shape, shape), bi = broadcastIndex(b.shape, shape);

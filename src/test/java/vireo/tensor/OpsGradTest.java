@@ -22,6 +22,13 @@ class OpsGradTest {
         for (int i = 0; i < denom.size(); i++) denom.data[i] = 1.5f + denom.data[i] * 0.5f;
         check("div", in -> Ops.div(in.get(0), in.get(1)), param(7, 2, 3, 2), denom);
         check("same-shape mul", in -> Ops.mul(in.get(0), in.get(1)), param(9, 3, 3), param(10, 3, 3));
+        check("same-shape add", in -> Ops.add(in.get(0), in.get(1)), param(64, 2, 3), param(65, 2, 3));
+        check("same-shape sub", in -> Ops.sub(in.get(0), in.get(1)), param(66, 2, 3), param(67, 2, 3));
+        Tensor den = param(69, 2, 3);
+        for (int i = 0; i < den.size(); i++) den.data[i] = 1.5f + 0.5f * den.data[i];
+        check("same-shape div", in -> Ops.div(in.get(0), in.get(1)), param(68, 2, 3), den);
+        Tensor x = param(70, 4);
+        check("x * x (one tensor, both operands)", in -> Ops.mul(in.get(0), in.get(0)), x);
         check("scalar ops", in -> Ops.div(Ops.mul(Ops.sub(Ops.add(in.get(0), 2f), 0.5f), 3f), 4f), param(11, 5));
     }
 
