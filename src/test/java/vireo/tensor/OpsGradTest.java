@@ -127,5 +127,8 @@ class OpsGradTest {
         check("kl", in -> Losses.klDivergence(Ops.logSoftmax(in.get(0)), Ops.logSoftmax(in.get(1))), param(49, 3, 5), param(50, 3, 5));
         check("l1", in -> Losses.l1(in.get(0), in.get(1)), GradCheck.paramAwayFromZero(51, 0.05f, 6), Tensor.full(0.0f, 6).requiresGrad(true));
         check("mse", in -> Losses.mse(in.get(0), in.get(1)), param(52, 6), param(53, 6));
+        Tensor y = param(71, 2, 3);
+        for (int i = 0; i < y.size(); i++) y.data[i] = 0.5f + 0.5f * y.data[i];
+        check("bceWithLogits", in -> Losses.binaryCrossEntropyWithLogits(in.get(0), y.detach()), param(72, 2, 3));
     }
 }
