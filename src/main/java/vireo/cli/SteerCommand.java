@@ -16,7 +16,9 @@ import vireo.steer.BehaviourSweep;
 import vireo.steer.ContrastSet;
 import vireo.steer.Contrasts;
 import vireo.steer.DiffOfMeans;
+import vireo.steer.GenerationEval;
 import vireo.steer.Intervention;
+import vireo.steer.LogOddsSweep;
 import vireo.steer.Method;
 import vireo.steer.PositionRule;
 import vireo.steer.Positions;
@@ -44,7 +46,7 @@ import java.util.function.IntConsumer;
 @Command(name = "steer", mixinStandardHelpOptions = true,
         description = "Steer language models: difference-of-means vectors, interventions (add, ablate, affine, ace, "
                 + "state), behaviour sweeps and steered generation.",
-        subcommands = {SteerCommand.Vectors.class, SteerCommand.Sweep.class, SteerCommand.Generate.class})
+        subcommands = {SteerCommand.Vectors.class, SteerCommand.Sweep.class, SteerCommand.LogOdds.class, SteerCommand.RefusalRate.class, SteerCommand.Generate.class})
 public final class SteerCommand implements Runnable {
     @Override
     public void run() { picocli.CommandLine.usage(this, System.out); }
@@ -56,9 +58,12 @@ public final class SteerCommand implements Runnable {
         @Override public void close() { model.close(); }
     }
 
+    /** How model files become models; tests swap in a toy model. */
+    static java.util.function.BiFunction<Path, Path, Loaded> loader = ModelLoading::load;
+
     static Loaded load(Path model, Path tokenizer) {
         if (!Files.exists(model)) throw new UserError(model + ": no such file");
-        return ModelLoading.load(model, tokenizer);
+        return loader.apply(model, tokenizer);
     }
 
     /** Parsed shared options. */
@@ -249,7 +254,7 @@ public final class SteerCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     throw new UserError(e.getMessage());
                 }
-                if (plot != null) writeAtomically(plot, tmp -> plot(r, tmp, dataset));
+                if (plot != null) writeAtomically(plot, tmp -> plot(r, tmp, dataset, "behaviour score p(match)/(p(A)+p(B))"));
                 if (o.json) {
                     Map<String, Object> res = new LinkedHashMap<>();
                     res.put("dataset", dataset);
@@ -270,9 +275,9 @@ public final class SteerCommand implements Runnable {
             }
         }
 
-        static void plot(BehaviourSweep.Result r, Path png, String title) {
+        static void plot(BehaviourSweep.Result r, Path png, String title, String yAxis) {
             XYChart c = new XYChartBuilder().width(900).height(600).title("Steering: " + title)
-                    .xAxisTitle("multiplier").yAxisTitle("behaviour score p(match)/(p(A)+p(B))").build();
+                    .xAxisTitle("multiplier").yAxisTitle(yAxis).build();
             Map<String, List<BehaviourSweep.Point>> series = new LinkedHashMap<>();
             for (BehaviourSweep.Point p : r.points()) series.computeIfAbsent(p.method() + " L" + p.layer(), k -> new ArrayList<>()).add(p);
             for (var e : series.entrySet()) {
@@ -289,6 +294,171 @@ public final class SteerCommand implements Runnable {
                 if (Files.exists(written)) Files.move(written, png, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Command(name = "logodds", mixinStandardHelpOptions = true,
+            description = "Free-text behaviour score: mean over prompts of log p(positive) - log p(negative continuation), "
+                    + "swept over methods, layers and multipliers, with the next-token total-variation distance.")
+    static final class LogOdds implements Callable<Integer> {
+        @picocli.CommandLine.Mixin ModelOptionsMixin mo;
+        @Option(names = "--vectors", required = true, description = "Steering vectors (.safetensors).")
+        Path vectors;
+        @Option(names = "--prompts", required = true, description = "Text file, one prompt per line (\\n escapes allowed).")
+        Path prompts;
+        @Option(names = "--positive", required = true, description = "Continuation counted for the behaviour, e.g. ' happy'.")
+        String positive;
+        @Option(names = "--negative", required = true, description = "Continuation counted against it, e.g. ' sad'.")
+        String negative;
+        @Option(names = "--method", defaultValue = "add", split = ",", description = "add, ablate, affine, ace, state (default: ${DEFAULT-VALUE}).")
+        List<String> methods;
+        @Option(names = "--layers", description = "Layers (default: all).")
+        String layers;
+        @Option(names = "--multipliers", defaultValue = "-2,-1,0,1,2", description = "Multipliers (default: ${DEFAULT-VALUE}).")
+        String multipliers;
+        @Option(names = "--positions", description = "all, prompt, generated, after, from:K, last:K (default: all; last:1 for state).")
+        String positions;
+        @Option(names = "--apply-at", description = "Hook template to edit, or one state part (blocks.{i}.state.wkv); default: where the vectors were read.")
+        String applyAt;
+        @Option(names = "--plot", description = "Write a PNG: log-odds against multiplier, one line per method and layer.")
+        Path plot;
+
+        @Override
+        public Integer call() throws Exception {
+            ModelOptions o = mo.options("none");
+            SteeringVector v = VectorFile.load(vectors);
+            List<Method> ms = new ArrayList<>();
+            for (String s : methods) ms.add(method(s));
+            for (Method me : ms)
+                if ((me == Method.STATE) != v.isState())
+                    throw new UserError(vectors + ": method " + me.label() + " needs " + (me == Method.STATE ? "a state vector (vectors --state)" : "an activation vector, this is a state vector"));
+            List<Integer> ls = layers == null ? v.layers() : ints(layers);
+            for (int l : ls) if (!v.layers().contains(l)) throw new UserError(vectors + ": no layer " + l + " (has " + v.layers() + ")");
+            Positions pos;
+            try {
+                pos = Positions.parse(positions != null ? positions : v.isState() ? "last:1" : "all");
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            List<String> ps = new ArrayList<>();
+            for (String line : Files.readAllLines(prompts)) if (!line.isBlank()) ps.add(line.replace("\\n", "\n"));
+            if (ps.isEmpty()) throw new UserError(prompts + ": no prompts");
+            PromptTemplate t = template(o.template);
+            List<String> templated = ps.stream().map(t::apply).toList();
+            List<Double> mults = doubles(multipliers);
+            try (Loaded m = load(o.model, o.tokenizer)) {
+                LogOddsSweep.Result r;
+                try {
+                    r = withProgress("logodds", templated.size(), p -> LogOddsSweep.run(m.model(), m.codec(), templated, positive, negative, v, ms, ls, mults, pos, applyAt, p));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage());
+                }
+                if (plot != null) {
+                    List<BehaviourSweep.Point> asPoints = r.points().stream().map(p -> new BehaviourSweep.Point(p.method(), p.layer(), p.multiplier(), p.logOdds(), p.nextTokenTv(), 0, p.prompts())).toList();
+                    BehaviourSweep.Point base = new BehaviourSweep.Point("none", -1, 0, r.unsteeredLogOdds(), 0, 0, templated.size());
+                    writeAtomically(plot, tmp -> Sweep.plot(new BehaviourSweep.Result(base, asPoints), tmp,
+                            "log p('" + positive.strip() + "') - log p('" + negative.strip() + "')", "log-odds"));
+                }
+                if (o.json) {
+                    Map<String, Object> res = new LinkedHashMap<>();
+                    res.put("prompts", templated.size());
+                    res.put("positive", positive);
+                    res.put("negative", negative);
+                    res.put("positions", pos.toString());
+                    res.put("unsteered_log_odds", r.unsteeredLogOdds());
+                    res.put("points", r.points());
+                    System.out.println(JSON.writeValueAsString(res));
+                } else {
+                    System.out.printf("%d prompts; log p(%s) - log p(%s) unsteered %.4f; positions %s%n", templated.size(),
+                            JSON.writeValueAsString(positive), JSON.writeValueAsString(negative), r.unsteeredLogOdds(), pos);
+                    System.out.printf("%-7s %5s %8s %9s %8s%n", "method", "layer", "mult", "log-odds", "next-TV");
+                    for (LogOddsSweep.Point p : r.points())
+                        System.out.printf("%-7s %5d %8.3f %9.4f %8.4f%n", p.method(), p.layer(), p.multiplier(), p.logOdds(), p.nextTokenTv());
+                    if (plot != null) System.out.println("wrote " + plot);
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "refusal", mixinStandardHelpOptions = true,
+            description = "Sample replies with steering at each multiplier; refusal rate (phrase list, optional yes/no judge model) "
+                    + "and perplexity of the replies under the unsteered model.")
+    static final class RefusalRate implements Callable<Integer> {
+        @picocli.CommandLine.Mixin ModelOptionsMixin mo;
+        @Option(names = "--vectors", required = true, description = "Steering vectors (.safetensors).")
+        Path vectors;
+        @Option(names = "--method", defaultValue = "add", description = "add, ablate, affine, ace, state (default: ${DEFAULT-VALUE}).")
+        String method;
+        @Option(names = "--layer", required = true, split = ",", description = "Layer(s) to steer.")
+        List<Integer> layers;
+        @Option(names = "--multipliers", defaultValue = "-1,0,1", description = "Multipliers (default: ${DEFAULT-VALUE}).")
+        String multipliers;
+        @Option(names = "--positions", defaultValue = "all", description = "all, prompt, generated, after, from:K, last:K (default: ${DEFAULT-VALUE}).")
+        String positions;
+        @Option(names = "--prompts", defaultValue = "advbench", description = "advbench (last N goals), harmful-test, harmless-val, or a text file with one prompt a line (default: ${DEFAULT-VALUE}).")
+        String prompts;
+        @Option(names = "--limit", defaultValue = "25", description = "Prompts used (default: ${DEFAULT-VALUE}).")
+        int limit;
+        @Option(names = "--seeds", defaultValue = "1", description = "Samples per prompt (default: ${DEFAULT-VALUE}).")
+        int seeds;
+        @Option(names = "--max-tokens", defaultValue = "50", description = "Tokens per reply (default: ${DEFAULT-VALUE}).")
+        int maxTokens;
+        @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+        double temperature;
+        @Option(names = "--stop", defaultValue = "-1", description = "Stop token id (default: none).")
+        int stop;
+        @Option(names = "--judge", description = "A local model that judges each reply (yes/no: is the AI refusing?).")
+        Path judge;
+        @Option(names = "--judge-tokenizer", description = "Tokenizer of the judge model.")
+        Path judgeTokenizer;
+
+        @Override
+        public Integer call() throws Exception {
+            ModelOptions o = mo.options("plain");
+            SteeringVector v = VectorFile.load(vectors);
+            Method me = method(method);
+            Positions pos;
+            try {
+                pos = Positions.parse(positions);
+                new Intervention(me, v, layers, 1, pos, null, null).hooks(1);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(vectors + ": " + e.getMessage());
+            }
+            List<String> qs = switch (prompts) {
+                case "advbench" -> {
+                    List<SteeringData.AdvBenchRow> rows = SteeringData.readAdvBench(o.data.resolve("refusal/advbench.csv"));
+                    // the ACE evaluation uses the last goals (training used the first 32), with "." appended
+                    yield rows.subList(Math.max(0, rows.size() - limit), rows.size()).stream().map(r -> r.goal() + ".").toList();
+                }
+                case "harmful-test" -> limit(SteeringData.readInstructions(o.data.resolve("refusal/harmful_test.json")), limit);
+                case "harmless-val" -> limit(SteeringData.readInstructions(o.data.resolve("refusal/harmless_val.json")), limit);
+                default -> limit(Files.readAllLines(Path.of(prompts)).stream().filter(l -> !l.isBlank()).toList(), limit);
+            };
+            PromptTemplate t = template(o.template);
+            if (t.pattern().endsWith("(")) t = new PromptTemplate(t.name(), t.pattern().substring(0, t.pattern().length() - 1));
+            PromptTemplate tt = t;
+            List<Double> mults = doubles(multipliers);
+            GenerationEval.Settings st = new GenerationEval.Settings(maxTokens, temperature, seeds, stop);
+            try (Loaded m = load(o.model, o.tokenizer); Loaded j = judge == null ? null : load(judge, judgeTokenizer)) {
+                Refusal.Judge jd = j == null ? null : new Refusal.Judge(j.model(), j.codec(), Refusal.Judge.REFUSAL_PROMPT);
+                List<GenerationEval.Point> pts = withProgress("refusal", mults.size(), p -> GenerationEval.run(m.model(), m.codec(), qs, tt,
+                        mu -> new Intervention(me, v, layers, mu, pos, null, null), mults, st, jd, p));
+                if (o.json) {
+                    Map<String, Object> res = new LinkedHashMap<>();
+                    res.put("prompts", prompts);
+                    res.put("count", qs.size());
+                    res.put("points", pts);
+                    System.out.println(JSON.writeValueAsString(res));
+                } else {
+                    System.out.printf("%s, %d prompts x %d seeds, %s layers %s%n", prompts, qs.size(), seeds, me.label(), layers);
+                    System.out.printf("%8s %9s %9s %11s  example%n", "mult", "refusal", "judge", "perplexity");
+                    for (GenerationEval.Point p : pts)
+                        System.out.printf("%8.3f %9.3f %9.3f %11.2f  %s%n", p.multiplier(), p.refusalRate(), p.judgeRefusalRate(),
+                                p.meanPerplexity(), p.example().replace('\n', ' '));
+                }
+                return 0;
             }
         }
     }

@@ -22,7 +22,8 @@ import java.util.function.IntPredicate;
  * @param strength  m for ADD/STATE, α for ACE; ignored by ABLATE/AFFINE
  * @param positions token positions edited (for STATE: positions before which the state is edited)
  * @param applyAt   hook template to edit, {@code null} = where the vector was read; the direction of layer i is
- *                  used at {@code applyAt} of layer i
+ *                  used at {@code applyAt} of layer i. For STATE it selects state parts, e.g.
+ *                  {@code blocks.{i}.state.wkv} (null = every part of the layer)
  * @param reference the μ of AFFINE (default pooled, as steering-llama3's orth eraser)
  */
 public record Intervention(Method method, SteeringVector vector, List<Integer> layers, double strength,
@@ -54,12 +55,17 @@ public record Intervention(Method method, SteeringVector vector, List<Integer> l
         Hooks h = Hooks.NONE;
         for (int layer : layers) {
             if (method == Method.STATE) {
+                String only = applyAt == null ? null : SteeringVector.point(applyAt, layer);
+                boolean any = false;
                 for (SteeringVector.Site s : vector.stateParts(layer)) {
+                    if (only != null && !s.point().equals(only)) continue;
+                    any = true;
                     if (strength == 0) continue;
                     float[] d = s.direction();
                     double m = strength;
                     h = h.with(s.point(), (p, x) -> { if (at.test(p)) { check(s, x); Edits.add(x, d, m); } });
                 }
+                if (!any) throw new IllegalArgumentException("steering vector has no state part " + only);
                 continue;
             }
             SteeringVector.Site s = vector.layer(layer);

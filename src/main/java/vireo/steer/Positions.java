@@ -33,6 +33,17 @@ public record Positions(Kind kind, int k) {
         };
     }
 
+    /** The first position this rule can edit (everything before it runs unsteered and can be shared). */
+    public int first(int promptLength) {
+        return switch (kind) {
+            case ALL, PROMPT -> 0;
+            case GENERATED -> promptLength;
+            case LAST_PROMPT_AND_GENERATED -> Math.max(0, promptLength - 1);
+            case FROM -> k;
+            case LAST_PROMPT -> Math.max(0, promptLength - k);
+        };
+    }
+
     public IntPredicate bind(int promptLength) { return p -> includes(p, promptLength); }
 
     /** all | prompt | generated | after (last prompt token + generated) | from:K | last:K */

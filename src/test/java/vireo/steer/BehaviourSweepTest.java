@@ -9,11 +9,11 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class BehaviourSweepTest {
+public class BehaviourSweepTest {
     static final ToyModel MODEL = InterventionTest.MODEL;
 
     /** Letters of a 12-token toy vocabulary: 'a'..'l'; "A" → 10, "B" → 11. */
-    static final TextCodec CODEC = new TextCodec() {
+    public static final TextCodec CODEC = new TextCodec() {
         public int[] encode(String text) {
             int[] t = new int[text.length()];
             for (int i = 0; i < t.length; i++) {

@@ -234,6 +234,13 @@ class InterventionTest {
         }
         for (int j = 0; j < d.length; j++) assertEquals(clean[4][j] + 1.5f * d[j], seen[4][j], 1e-6f);
         assertFalse(Arrays.equals(base[4], steered[4]));
+        // a part filter edits only that part
+        Hooks onlyC = new Intervention(Method.STATE, sv, List.of(1), m, Positions.lastPrompt(1), "blocks.{i}.state.c", null).hooks(prompt.length);
+        float[][] seenH = new float[prompt.length][];
+        MODEL.forward(MODEL.newState(), prompt, onlyC.and(Hooks.of("blocks.1.state.h", (p, x) -> seenH[p] = x.clone())));
+        assertArrayEquals(clean[4], seenH[4], 0f);
+        assertEquals(1, onlyC.points().size());
+        assertThrows(IllegalArgumentException.class, () -> new Intervention(Method.STATE, sv, List.of(1), m, Positions.ALL, "blocks.{i}.state.zz", null).hooks(5));
         assertThrows(IllegalArgumentException.class, () -> Intervention.of(Method.STATE, vector(), List.of(1), 1, Positions.ALL));
         assertThrows(IllegalArgumentException.class, () -> Intervention.of(Method.ADD, sv, List.of(1), 1, Positions.ALL));
     }

@@ -19,15 +19,10 @@ import java.util.Set;
  * <p>Run: {@code java -cp target/classes:target/test-classes:$(cat cp.txt) vireo.steer.MoodExperiment}
  */
 public final class MoodExperiment {
-    static final List<String> PROBES = List.of(
-            "Once upon a time, there was a little boy named Tim. He felt very",
-            "One day, Lily went to the park with her mom. She was",
-            "Sam looked at his toy. He was so",
-            "The little dog saw the cat. The dog was",
-            "Mia sat by the window. She felt",
-            "Ben and his friend went to the beach. They were very",
-            "The girl opened the box. She was very",
-            "After school, Tom walked home. He felt");
+    static final Path PROBES = Path.of("src/test/resources/steer/mood-probes.txt");
+
+    static List<String> probes() throws java.io.IOException { return java.nio.file.Files.readAllLines(PROBES); }
+
     static final List<String> STARTS = List.of("Once upon a time", "One day, a little girl", "Tom and his dog",
             "The sun was", "Lily went to the park");
     static final Set<String> HAPPY = Set.of("happy", "happily", "smile", "smiled", "smiling", "smiles", "laugh", "laughed",
@@ -48,24 +43,9 @@ public final class MoodExperiment {
                 "blocks.{i}.resid_post", null);
     }
 
-    /** The tokens a word adds after {@code prompt} (the codec prepends BOS and a dummy space, so diff the two). */
-    static int[] continuation(TextCodec codec, String prompt, String word) {
-        int[] a = codec.encode(prompt), b = codec.encode(prompt + word);
-        int same = DiffOfMeans.commonPrefix(a, b);
-        if (same < a.length) throw new IllegalStateException("'" + word + "' re-tokenizes the prompt end");
-        return java.util.Arrays.copyOfRange(b, same, b.length);
-    }
-
-    /** Mean over probes of log p(happy) − log p(sad) with ADD at {@code layer}, multiplier m, all positions. */
-    static double logOddsShift(Models m, SteeringVector v, int layer, double mult) {
-        double sum = 0;
-        for (String p : PROBES) {
-            int[] prompt = m.codec().encode(p);
-            Hooks h = Intervention.of(Method.ADD, v, List.of(layer), mult, Positions.ALL).hooks(prompt.length);
-            sum += Sampling.logProb(m.model(), prompt, continuation(m.codec(), p, " happy"), h)
-                    - Sampling.logProb(m.model(), prompt, continuation(m.codec(), p, " sad"), h);
-        }
-        return sum / PROBES.size();
+    /** log p(" happy") − log p(" sad") averaged over the probes, ADD at each layer × multiplier, all positions. */
+    static LogOddsSweep.Result logOdds(Models m, SteeringVector v, List<Integer> layers, List<Double> mults) throws Exception {
+        return LogOddsSweep.run(m.model(), m.codec(), probes(), " happy", " sad", v, List.of(Method.ADD), layers, mults, Positions.ALL, null);
     }
 
     record Generations(double mult, int happy, int sad, int words, double meanPerplexity, String example) {
@@ -102,29 +82,38 @@ public final class MoodExperiment {
         long t0 = System.nanoTime();
         SteeringVector v = moodVector(m);
         System.out.printf("mood vector: %d pairs, %.2f s%n", v.nPositive(), (System.nanoTime() - t0) / 1e9);
-        double[] mults = {-4, -2, -1, 0, 1, 2, 4};
-        System.out.print("log p(happy) - log p(sad), mean over " + PROBES.size() + " probes\nlayer |r| ");
-        for (double mu : mults) System.out.printf(" m=%-6s", mu);
+        List<Double> mults = List.of(-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0);
+        LogOddsSweep.Result r = logOdds(m, v, v.layers(), mults);
+        System.out.printf("log p(happy) - log p(sad), mean over %d probes (unsteered %.3f); [next-token TV]%n", probes().size(), r.unsteeredLogOdds());
+        System.out.print("layer   |r|");
+        for (double mu : mults) System.out.printf("   m=%-12s", mu);
         System.out.println();
         int best = 0;
         double bestGain = Double.NEGATIVE_INFINITY;
         for (int l : v.layers()) {
             System.out.printf("%5d %5.2f", l, v.layer(l).norm());
             double lo = 0, hi = 0;
-            for (double mu : mults) {
-                double d = logOddsShift(m, v, l, mu);
-                if (mu == -2) lo = d;
-                if (mu == 2) hi = d;
-                System.out.printf(" %8.3f", d);
+            for (LogOddsSweep.Point p : r.points()) {
+                if (p.layer() != l) continue;
+                if (p.multiplier() == -2) lo = p.logOdds();
+                if (p.multiplier() == 2) hi = p.logOdds();
+                System.out.printf(" %7.3f [%.3f]", p.logOdds(), p.nextTokenTv());
             }
             System.out.println();
             if (hi - lo > bestGain) { bestGain = hi - lo; best = l; }
         }
         int layer = args.length > 0 ? Integer.parseInt(args[0]) : best;
+        System.out.printf("other edits at layer %d, all positions (log-odds [next-token TV]):%n", layer);
+        for (Method me : List.of(Method.ABLATE, Method.AFFINE, Method.ACE)) {
+            List<Double> ps = me == Method.ACE ? List.of(-1.0, 0.0, 0.5, 1.0, 2.0) : List.of(0.0);
+            LogOddsSweep.Result e = LogOddsSweep.run(m.model(), m.codec(), probes(), " happy", " sad", v, List.of(me), List.of(layer), ps, Positions.ALL, null);
+            for (LogOddsSweep.Point p : e.points())
+                System.out.printf("  %-6s %s %7.3f [%.3f]%n", me.label(), me == Method.ACE ? "α=" + p.multiplier() : "     ", p.logOdds(), p.nextTokenTv());
+        }
         int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         System.out.printf("generations at layer %d: %d starts x %d seeds, 80 tokens, T=1.0%n", layer, STARTS.size(), seeds);
         System.out.println("    m  happy  sad  words  happy-fraction  happy/100w  sad/100w  ppl(unsteered model)");
-        for (double mu : new double[]{-4, -2, 0, 2, 4}) {
+        for (double mu : new double[]{-4, -2, -1, 0, 1, 2, 4}) {
             Generations g = generations(m, v, layer, mu, seeds, 80);
             System.out.printf("%5.1f %6d %4d %6d %15.3f %11.2f %9.2f %10.2f%n", mu, g.happy(), g.sad(), g.words(), g.happyFraction(),
                     100.0 * g.happy() / g.words(), 100.0 * g.sad() / g.words(), g.meanPerplexity());

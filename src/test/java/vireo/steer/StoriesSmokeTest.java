@@ -17,8 +17,8 @@ class StoriesSmokeTest {
 
         SteeringVector v = MoodExperiment.moodVector(m);
         assertEquals(22, v.nPositive());
-        double lo = MoodExperiment.logOddsShift(m, v, 3, -2), mid = MoodExperiment.logOddsShift(m, v, 3, 0),
-                hi = MoodExperiment.logOddsShift(m, v, 3, 2);
+        var r = MoodExperiment.logOdds(m, v, java.util.List.of(3), java.util.List.of(-2.0, 0.0, 2.0));
+        double lo = r.points().get(0).logOdds(), mid = r.points().get(1).logOdds(), hi = r.points().get(2).logOdds();
         assertTrue(lo < mid - 1 && mid + 1 < hi, "log-odds happy/sad at m=-2,0,2: " + lo + " " + mid + " " + hi);
     }
 }

@@ -12,12 +12,12 @@ import java.util.Random;
  * resid_post) and two state parts per layer (h of size d, c of size d/2), so steering can be tested without a
  * real model. Per layer: h ← tanh(A h + B x), c ← tanh(C c + D x), x += M h + N c, x += W2 relu(W1 x).
  */
-final class ToyModel implements LanguageModel {
+public final class ToyModel implements LanguageModel {
     final int vocab, d, layers;
     final float[][] emb, unembed;
     final float[][][] a, b, c, dm, m, n, w1, w2;
 
-    ToyModel(long seed, int vocab, int d, int layers) {
+    public ToyModel(long seed, int vocab, int d, int layers) {
         this.vocab = vocab; this.d = d; this.layers = layers;
         Random r = new Random(seed);
         emb = mat(r, vocab, d, 1.0);
