@@ -37,8 +37,9 @@ public final class TpcCompressCommand implements Callable<Integer> {
         List<KeptVoxels> codes = new ArrayList<>();
         long nonzero = 0;
         try (var bar = TpcCommand.progress("compress", wedges.size())) {
-            for (Wedge w : wedges) {
-                codes.add(model.compress(w, gate));
+            for (int i = 0; i < wedges.size(); i++) {
+                Wedge w = wedges.get(i);
+                codes.add(model.compress(w, gate.forWedge(i)));
                 nonzero += w.nonzero();
                 bar.step();
             }

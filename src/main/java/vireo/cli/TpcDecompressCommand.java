@@ -4,7 +4,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vireo.tpc.BcaeVs;
-import vireo.tpc.BcaeVsCodec;
 import vireo.tpc.BcaeVsFile;
 import vireo.tpc.KeptVoxels;
 import vireo.tpc.Wedge;

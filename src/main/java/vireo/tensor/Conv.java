@@ -1,8 +1,6 @@
 package vireo.tensor;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Dense 3-D convolutions in PyTorch's NCDHW layout, lowered to matrix products one depth slice at a time.
@@ -37,7 +35,7 @@ public final class Conv {
         int kk = g.rows(), p = g.plane(), smallVol = g.smallVolume(), rowsPer = g.tileRows(), tile = rowsPer * g.sw;
         Tensor out = Tensor.zeros(n, cout, small[0], small[1], small[2]);
         float[] w = weight.data;
-        Slices.run(n, g.sd, 1, false, () -> new Workspace(kk * tile, cout * tile, 0), (ws, b, s) -> {
+        Slices.run(n, g.sd, 1, false, () -> new Workspace(kk * tile, cout * tile), (ws, b, s) -> {
             for (int y0 = 0; y0 < g.sh; y0 += rowsPer) {
                 int y1 = Math.min(g.sh, y0 + rowsPer), pt = (y1 - y0) * g.sw;
                 g.im2col(x.data, b * cin * g.bigVolume(), s, y0, y1, ws.col);
@@ -55,19 +53,16 @@ public final class Conv {
             boolean needX = x.requiresGrad(), needW = weight.requiresGrad();
             if (!needX && !needW) return;
             float[] dx = needX ? x.gradBuffer() : null;
-            List<Workspace> all = new ArrayList<>();
-            Slices.run(n, g.sd, g.chunkForDisjointWrites(), needX, () -> {
-                Workspace ws = new Workspace(kk * tile, cout * tile, needW ? cout * kk : 0);
-                synchronized (all) { all.add(ws); }
-                return ws;
-            }, (ws, b, s) -> {
+            float[][] perSlice = needW ? new float[n * g.sd][] : null;
+            Slices.run(n, g.sd, g.chunkForDisjointWrites(), needX, () -> new Workspace(kk * tile, cout * tile), (ws, b, s) -> {
+                float[] dw = needW ? perSlice[b * g.sd + s] = new float[cout * kk] : null;
                 for (int y0 = 0; y0 < g.sh; y0 += rowsPer) {
                     int y1 = Math.min(g.sh, y0 + rowsPer), pt = (y1 - y0) * g.sw;
                     for (int co = 0; co < cout; co++)
                         System.arraycopy(dy, (b * cout + co) * smallVol + s * p + y0 * g.sw, ws.slice, co * pt, pt);
                     if (needW) {
                         g.im2col(x.data, b * cin * g.bigVolume(), s, y0, y1, ws.col);
-                        Kernels.matmulNT(ws.slice, 0, ws.col, 0, ws.partial, 0, cout, kk, pt, true);
+                        Kernels.matmulNT(ws.slice, 0, ws.col, 0, dw, 0, cout, kk, pt, true);
                     }
                     if (needX) {
                         Kernels.matmulTN(w, 0, ws.slice, 0, ws.col, 0, kk, pt, cout, false);
@@ -75,7 +70,7 @@ public final class Conv {
                     }
                 }
             });
-            if (needW) weight.accumulate(sumPartials(all, cout * kk));
+            if (needW) weight.accumulate(sumInOrder(perSlice, cout * kk));
         }, x, weight, bias);
     }
 
@@ -83,6 +78,12 @@ public final class Conv {
     public static Tensor conv3d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation) {
         return conv3d(x, weight, bias, new int[]{stride, stride, stride}, new int[]{padding, padding, padding},
                 new int[]{dilation, dilation, dilation});
+    }
+
+    /** conv3d on a reflection-padded input (padding_mode='reflect'): pad p on every side, then a zero-free conv. */
+    public static Tensor conv3dReflect(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation) {
+        Tensor padded = padding == 0 ? x : reflectionPad3d(x, padding);
+        return conv3d(padded, weight, bias, stride, 0, dilation);
     }
 
     /**
@@ -111,7 +112,7 @@ public final class Conv {
         int rowsPer = g.tileRows(), tile = rowsPer * g.sw;
         Tensor out = Tensor.zeros(n, cout, big[0], big[1], big[2]);
         float[] w = weight.data;
-        Slices.run(n, g.sd, g.chunkForDisjointWrites(), true, () -> new Workspace(kk * tile, cin * tile, 0), (ws, b, s) -> {
+        Slices.run(n, g.sd, g.chunkForDisjointWrites(), true, () -> new Workspace(kk * tile, cin * tile), (ws, b, s) -> {
             for (int y0 = 0; y0 < g.sh; y0 += rowsPer) {
                 int y1 = Math.min(g.sh, y0 + rowsPer), pt = (y1 - y0) * g.sw;
                 for (int ci = 0; ci < cin; ci++)
@@ -132,12 +133,9 @@ public final class Conv {
             boolean needX = x.requiresGrad(), needW = weight.requiresGrad();
             if (!needX && !needW) return;
             float[] dx = needX ? x.gradBuffer() : null;
-            List<Workspace> all = new ArrayList<>();
-            Slices.run(n, g.sd, 1, false, () -> {
-                Workspace ws = new Workspace(kk * tile, cin * tile, needW ? cin * kk : 0);
-                synchronized (all) { all.add(ws); }
-                return ws;
-            }, (ws, b, s) -> {
+            float[][] perSlice = needW ? new float[n * g.sd][] : null;
+            Slices.run(n, g.sd, 1, false, () -> new Workspace(kk * tile, cin * tile), (ws, b, s) -> {
+                float[] dw = needW ? perSlice[b * g.sd + s] = new float[cin * kk] : null;
                 for (int y0 = 0; y0 < g.sh; y0 += rowsPer) {
                     int y1 = Math.min(g.sh, y0 + rowsPer), pt = (y1 - y0) * g.sw, at = s * p + y0 * g.sw;
                     g.im2col(dy, b * cout * bigVol, s, y0, y1, ws.col);
@@ -151,11 +149,11 @@ public final class Conv {
                     if (needW) {
                         for (int ci = 0; ci < cin; ci++)
                             System.arraycopy(x.data, (b * cin + ci) * smallVol + at, ws.slice, ci * pt, pt);
-                        Kernels.matmulNT(ws.slice, 0, ws.col, 0, ws.partial, 0, cin, kk, pt, true);
+                        Kernels.matmulNT(ws.slice, 0, ws.col, 0, dw, 0, cin, kk, pt, true);
                     }
                 }
             });
-            if (needW) weight.accumulate(sumPartials(all, cin * kk));
+            if (needW) weight.accumulate(sumInOrder(perSlice, cin * kk));
         }, x, weight, bias);
     }
 
@@ -202,6 +200,47 @@ public final class Conv {
     /** Reflection padding by {@code p} on all six sides, as nn.ReflectionPad3d(p). */
     public static Tensor reflectionPad3d(Tensor x, int p) { return reflectionPad3d(x, new int[]{p, p, p, p, p, p}); }
 
+    /**
+     * Mamba's short causal depthwise convolution on [B, C, T] (PyTorch Conv1d layout, groups = C): weight [C, 1, K]
+     * (or [C, K]), bias [C] or null; left-padded by K−1 so y[t] sees x[t−K+1 … t]:
+     * y[b,c,t] = bias[c] + Σⱼ w[c,j]·x[b,c,t−(K−1)+j]. A single sequence [T, C] must be permuted to [1, C, T] first.
+     */
+    public static Tensor causalDepthwiseConv1d(Tensor x, Tensor weight, Tensor bias) {
+        if (x.rank() != 3) throw new IllegalArgumentException("causalDepthwiseConv1d wants x [B, C, T], got " + Arrays.toString(x.shape));
+        int nb = x.shape[0], c = x.shape[1], t = x.shape[2], k = weight.dim(-1);
+        if (weight.size() != c * k) throw new IllegalArgumentException("weight " + Arrays.toString(weight.shape) + " is not [" + c + ", 1, K]");
+        checkBias(bias, c);
+        Tensor out = Tensor.zeros(x.shape);
+        float[] xs = x.data, w = weight.data;
+        Parallel.forRange(nb * c, row -> {
+            int ch = row % c, off = row * t;
+            float bv = bias == null ? 0f : bias.data[ch];
+            for (int i = 0; i < t; i++) {
+                float s = bv;
+                for (int j = Math.max(0, k - 1 - i); j < k; j++) s += w[ch * k + j] * xs[off + i - (k - 1) + j];
+                out.data[off + i] = s;
+            }
+        });
+        return Tensor.record(out, "causalDepthwiseConv1d", () -> {
+            float[] dy = out.grad;
+            float[] dx = x.requiresGrad() ? x.gradBuffer() : null;
+            float[] gw = weight.requiresGrad() ? weight.gradBuffer() : null;
+            float[] gb = bias != null && bias.requiresGrad() ? bias.gradBuffer() : null;
+            for (int row = 0; row < nb * c; row++) {
+                int ch = row % c, off = row * t;
+                for (int i = 0; i < t; i++) {
+                    float g = dy[off + i];
+                    if (gb != null) gb[ch] += g;
+                    for (int j = Math.max(0, k - 1 - i); j < k; j++) {
+                        int src = off + i - (k - 1) + j;
+                        if (gw != null) gw[ch * k + j] += g * xs[src];
+                        if (dx != null) dx[src] += g * w[ch * k + j];
+                    }
+                }
+            }
+        }, x, weight, bias);
+    }
+
     private static int[] reflectIndex(int size, int before, int padded) {
         int[] idx = new int[padded];
         for (int i = 0; i < padded; i++) {
@@ -229,20 +268,26 @@ public final class Conv {
         return s;
     }
 
-    private static float[] sumPartials(List<Workspace> all, int size) {
+    /**
+     * Weight-gradient shares, one per (batch, slice), summed in slice order so the result does not depend on
+     * the thread count or scheduling (deterministic training).
+     */
+    private static float[] sumInOrder(float[][] perSlice, int size) {
         float[] total = new float[size];
-        for (Workspace ws : all) for (int i = 0; i < size; i++) total[i] += ws.partial[i];
+        Parallel.forRange((size + 1023) / 1024, blk -> {
+            int lo = blk * 1024, hi = Math.min(size, lo + 1024);
+            for (float[] part : perSlice) for (int i = lo; i < hi; i++) total[i] += part[i];
+        });
         return total;
     }
 
-    /** Per-thread scratch: an unfolded slice, a channel slice, and this thread's share of a weight gradient. */
+    /** Per-task scratch: an unfolded tile and a channel tile. */
     private static final class Workspace {
-        final float[] col, slice, partial;
+        final float[] col, slice;
 
-        Workspace(int colSize, int sliceSize, int partialSize) {
+        Workspace(int colSize, int sliceSize) {
             col = new float[colSize];
             slice = new float[sliceSize];
-            partial = new float[partialSize];
         }
     }
 
@@ -256,7 +301,9 @@ public final class Conv {
          */
         static void run(int batch, int depth, int chunk, boolean phased, java.util.function.Supplier<Workspace> make, SliceBody body) {
             int chunks = (depth + chunk - 1) / chunk;
-            ThreadLocal<Workspace> local = ThreadLocal.withInitial(make);
+            // A free list rather than a ThreadLocal: if a kernel inside body joins nested parallel work, the
+            // worker may run another of our tasks meanwhile, and that task must not get the same scratch.
+            java.util.concurrent.ConcurrentLinkedDeque<Workspace> free = new java.util.concurrent.ConcurrentLinkedDeque<>();
             int phases = phased ? 2 : 1;
             for (int phase = 0; phase < phases; phase++) {
                 int per = phased ? (chunks - phase + 1) / 2 : chunks;
@@ -264,8 +311,10 @@ public final class Conv {
                 int ph = phase;
                 Parallel.forRange(batch * per, t -> {
                     int b = t / per, j = phased ? (t % per) * 2 + ph : t % per;
-                    Workspace ws = local.get();
+                    Workspace ws = free.pollFirst();
+                    if (ws == null) ws = make.get();
                     for (int s = j * chunk, e = Math.min(depth, s + chunk); s < e; s++) body.run(ws, b, s);
+                    free.addFirst(ws);
                 });
             }
         }

@@ -3,7 +3,6 @@ package vireo.tpc;
 import vireo.io.InvalidFileException;
 import vireo.sparse.SparseConv;
 import vireo.sparse.SparseTensor;
-import vireo.tensor.DType;
 import vireo.tensor.Tensor;
 import vireo.tensor.TensorView;
 
@@ -192,10 +191,10 @@ public final class BcaeVs {
         SparseTensor h = x;
         for (int i = 0; i < 4; i++) {
             h = SparseConv.conv3(h, encoder[i], DILATIONS[i]);
-            h = h.withFeatures(FeatureOps.relu(h.features));
+            h = h.withFeatures(vireo.tensor.Activations.relu(h.features));
         }
         h = SparseConv.conv1(h, encoder[4]);
-        return h.withFeatures(FeatureOps.sigmoid(h.features));
+        return h.withFeatures(vireo.tensor.Activations.sigmoid(h.features));
     }
 
     /** A wedge's nonzero voxels as a sparse tensor (batch 0), rows in C order of the wedge. */
@@ -258,6 +257,4 @@ public final class BcaeVs {
         }
         return new Wedge(reco);
     }
-
-    static DType f32() { return DType.F32; }
 }

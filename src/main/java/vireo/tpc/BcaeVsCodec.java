@@ -32,7 +32,9 @@ public final class BcaeVsCodec implements WedgeCodec {
 
     /** Several wedges in one file. */
     public BcaeVsFile file(List<Wedge> wedges) {
-        return new BcaeVsFile(identity, gate, wedges.stream().map(w -> model.compress(w, gate)).toList());
+        java.util.List<KeptVoxels> codes = new java.util.ArrayList<>();
+        for (int i = 0; i < wedges.size(); i++) codes.add(model.compress(wedges.get(i), gate.forWedge(i)));
+        return new BcaeVsFile(identity, gate, codes);
     }
 
     @Override

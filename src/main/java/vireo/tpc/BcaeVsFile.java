@@ -27,7 +27,7 @@ import java.util.zip.CRC32;
  * 9      2     layers (16)             /
  * 11     8     model identity: first 8 bytes of SHA-256 over the checkpoint tensors ({@link BcaeVs#identity()})
  * 19     1     gate kind: 0 = seeded Bernoulli, 1 = fixed threshold
- * 20     8     gate parameter: seed (int64) or threshold (float64 bits)
+ * 20     8     gate parameter: seed (int64; wedge i was drawn with seed + i) or threshold (float64 bits)
  * 28     4     wedge count W
  * then W wedge records:
  *        4     kept voxels n

@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * <pre>
  * code  = regr · sigmoid(α·(logit p − logit u)),  u ~ U(0,1) per voxel, α = 4          (soft gate)
  * loss  = L1(reg·[clf > 0.5], x) + c·Focal₂(clf, x > 0) + 30·max(0, p̄ − 0.1)·p̄        (p̄ = mean p over signal)
- * c     ← (0.5·c + L_reg / L_clf) / 1.5   after each batch, from 2000; neither coefficient is differentiated
+ * c     ← (0.5·c + L_reg / L_clf) / 1.5   from 2000, updated with each batch's losses before they are combined;
+ *                                          neither coefficient is differentiated
  * AdamW lr 1e-3, weight decay 0.01; MultiStepLR ×0.95 at epochs 20, 40, 60, 80 (2000 batches of 4 per epoch)
  * </pre>
  * Decoders train with BatchNorm batch statistics. Batches are whole wedges or random crops of them.
@@ -111,10 +112,12 @@ public final class BcaeVsTrainer {
         SparseTensor enc = model.encode(x);
         Tensor code = BcaeVsLoss.softGatedVolume(enc.features, pos, u, config.alpha(), B, 1, d, h, w);
         Tensor reg = TrainOps.decoder(model.reg, code, true);
-        Tensor clf = FeatureOps.sigmoid(TrainOps.decoder(model.clf, code, true));
+        Tensor clf = vireo.tensor.Activations.sigmoid(TrainOps.decoder(model.clf, code, true));
         Tensor lReg = BcaeVsLoss.maskedL1(reg, clf, target);
         Tensor lClf = BcaeVsLoss.focal(clf, target);
         Tensor pBar = BcaeVsLoss.meanProb(enc.features);
+        // as the authors' BiLoss: c is updated from this batch's losses first, then used in this batch's loss
+        coef = Double.isNaN(lClf.item()) ? INITIAL_COEF : (0.5 * coef + lReg.item() / lClf.item()) / 1.5;
         double probCoef = config.probLambda() * Math.max(0, pBar.item() - config.probLowerBound());
         Tensor loss = BcaeVsLoss.weighted(new double[]{1, coef, probCoef}, lReg, lClf, pBar);
 
@@ -130,7 +133,6 @@ public final class BcaeVsTrainer {
         }
         StepStats s = new StepStats(optimizer.step, loss.item(), lReg.item(), lClf.item(), coef, pBar.item(),
                 soft / Math.max(1, x.n), kept / Math.max(1, x.n), optimizer.lr);
-        coef = Double.isNaN(lClf.item()) ? INITIAL_COEF : (0.5 * coef + lReg.item() / lClf.item()) / 1.5;
         return s;
     }
 
@@ -151,7 +153,7 @@ public final class BcaeVsTrainer {
             Map<String, float[]> saved = new LinkedHashMap<>();
             model.stateDict().forEach((k, t) -> { if (k.contains("running_")) saved.put(k, t.data.clone()); });
             Tensor reg = TrainOps.decoder(model.reg, code, true);
-            Tensor clf = FeatureOps.sigmoid(TrainOps.decoder(model.clf, code, true));
+            Tensor clf = vireo.tensor.Activations.sigmoid(TrainOps.decoder(model.clf, code, true));
             model.stateDict().forEach((k, t) -> { if (saved.containsKey(k)) System.arraycopy(saved.get(k), 0, t.data, 0, t.data.length); });
             return (double) BcaeVsLoss.maskedL1(reg, clf, target).item() + clfCoef * BcaeVsLoss.focal(clf, target).item();
         });

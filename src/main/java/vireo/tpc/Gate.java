@@ -14,6 +14,9 @@ public sealed interface Gate {
     /** Decides for each of the n probabilities (in row order) whether to keep it. */
     boolean[] keep(float[] prob);
 
+    /** The gate for the i-th wedge of a file: the random gate draws from seed + i, so wedges get independent draws. */
+    default Gate forWedge(int i) { return this instanceof Random r ? new Random(r.seed() + i) : this; }
+
     record Random(long seed) implements Gate {
         @Override
         public boolean[] keep(float[] prob) {

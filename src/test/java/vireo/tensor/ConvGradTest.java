@@ -62,4 +62,44 @@ class ConvGradTest {
         check("gelu", in -> Activations.gelu(in.get(0)), param(27, 3, 5));
         check("softplus", in -> Activations.softplus(in.get(0)), param(28, 3, 5));
     }
+
+    @Test
+    void reflectPaddedConvEqualsPadThenConv() {
+        Tensor x = param(30, 1, 2, 4, 3, 3), w = param(31, 2, 2, 3, 3, 3), b = param(32, 2);
+        Tensor a = Conv.conv3dReflect(x, w, b, 1, 1, 1), c = Conv.conv3d(Conv.reflectionPad3d(x, 1), w, b, 1, 0, 1);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c.data, a.data);
+        check("conv3dReflect", in -> Conv.conv3dReflect(in.get(0), in.get(1), in.get(2), 1, 1, 1), x, w, b);
+    }
+
+    /** The threaded, tiled, phased path must equal a single-threaded run bit for bit on a multi-tile volume. */
+    @Test
+    void threadCountDoesNotChangeResults() {
+        Tensor x = param(33, 2, 3, 7, 40, 9), w = param(34, 4, 3, 3, 3, 3), b = param(35, 4);
+        int before = Parallel.threads();
+        float[][] runs = new float[2][];
+        float[][] grads = new float[2][];
+        try {
+            for (int r = 0; r < 2; r++) {
+                Parallel.setThreads(r == 0 ? 1 : 3);
+                x.zeroGrad();
+                w.zeroGrad();
+                Tensor y = Conv.conv3d(x, w, b, new int[]{1, 1, 1}, new int[]{1, 1, 1}, new int[]{1, 2, 1});
+                runs[r] = y.data;
+                Tensor t = Conv.convTranspose3d(y, Tensor.zeros(4, 2, 3, 4, 4).requiresGrad(true), null, new int[]{1, 2, 2}, new int[]{1, 1, 1});
+                Ops.sum(Ops.mul(t, t)).backward();
+                Ops.sum(Ops.mul(y, y)).backward();
+                grads[r] = concat(x.grad, w.grad);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(runs[0], runs[1]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(grads[0], grads[1]);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
 }

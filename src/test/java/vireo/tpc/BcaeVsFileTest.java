@@ -39,6 +39,8 @@ class BcaeVsFileTest {
         }
         BcaeVsFile t = new BcaeVsFile("0123456789abcdef", new Gate.Threshold(0.37), List.of());
         assertEquals(new Gate.Threshold(0.37), BcaeVsFile.parse(Path.of("x"), t.toBytes()).gate());
+        assertEquals(new Gate.Random(44), new Gate.Random(42).forWedge(2));
+        assertEquals(new Gate.Threshold(0.37), new Gate.Threshold(0.37).forWedge(5));
     }
 
     @Test
@@ -75,5 +77,15 @@ class BcaeVsFileTest {
         sample().write(out); // overwrite
         assertEquals(1, Files.list(dir).count());
         assertEquals(3, BcaeVsFile.read(out).wedges().size());
+    }
+
+    @Test
+    void aFileOnlyDecodesWithTheModelThatWroteIt() {
+        BcaeVs a = BcaeVs.initialize(1), b = BcaeVs.initialize(2);
+        assertNotEquals(a.identity(), b.identity());
+        assertEquals(a.identity(), BcaeVs.initialize(1).identity());
+        byte[] bytes = new BcaeVsFile(a.identity(), new Gate.Random(0), List.of(randomCode(2, 0.001))).toBytes();
+        InvalidFileException e = assertThrows(InvalidFileException.class, () -> new BcaeVsCodec(b, new Gate.Random(0)).decode(bytes));
+        assertTrue(e.getMessage().contains("written by BCAE-VS model " + a.identity()), e.getMessage());
     }
 }

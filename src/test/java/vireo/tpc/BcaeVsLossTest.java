@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Gradient checks of the training ops against central finite differences (float32, so loose-ish tolerances). */
-class TrainOpsTest {
+/** Gradient checks of the BCAE-VS loss ops against central finite differences (float32, so loose-ish tolerances). */
+class BcaeVsLossTest {
     static Tensor param(long seed, float std, int... shape) { return Tensor.randn(new SplittableRandom(seed), std, shape).requiresGrad(true); }
 
     static Tensor dot(Tensor y, float[] r) {
@@ -45,21 +45,6 @@ class TrainOpsTest {
     }
 
     @Test
-    void conv3dReflectBatchNormLeakyPointwise() {
-        Tensor x = param(1, 1f, 2, 2, 4, 5, 3), w = param(2, 0.3f, 3, 2, 3, 3, 3), b = param(3, 0.1f, 3);
-        Tensor gamma = param(4, 0.5f, 3), beta = param(5, 0.5f, 3), w1 = param(6, 1f, 1, 3, 1, 1, 1), b1 = param(7, 1f, 1);
-        Tensor rm = Tensor.zeros(3), rv = Tensor.full(1f, 3);
-        float[] r = Tensor.randn(new SplittableRandom(8), 1f, 2 * 4 * 5 * 3).data;
-        for (boolean training : new boolean[]{true, false})
-            check(() -> {
-                Tensor h = TrainOps.conv3dReflect(x, w, b);
-                h = TrainOps.batchNorm(h, gamma, beta, rm, rv, training, 1e-5f);
-                h = TrainOps.leakyRelu(h, 0.1f);
-                return dot(TrainOps.pointwise(h, w1, b1), r);
-            }, x, w, b, gamma, beta, w1, b1);
-    }
-
-    @Test
     void lossesAndSoftGate() {
         int n = 30;
         Tensor feats = Tensor.zeros(n, 2);
@@ -74,8 +59,8 @@ class TrainOpsTest {
         float[] r = Tensor.randn(new SplittableRandom(10), 1f, 2 * n + 4).data;
         check(() -> {
             Tensor v = BcaeVsLoss.softGatedVolume(feats, pos, u, 4, 1, 1, 2 * n + 4);
-            Tensor clf = FeatureOps.sigmoid(v);
-            Tensor reg = TrainOps.leakyRelu(v, 0.1f);
+            Tensor clf = vireo.tensor.Activations.sigmoid(v);
+            Tensor reg = vireo.tensor.Activations.leakyRelu(v, 0.1f);
             return BcaeVsLoss.weighted(new double[]{1, 3, 0.7, 0.2}, BcaeVsLoss.focal(clf, target),
                     BcaeVsLoss.maskedL1(reg, clf, target), BcaeVsLoss.meanProb(feats), dot(v, r));
         }, feats);
