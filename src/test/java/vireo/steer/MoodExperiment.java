@@ -82,6 +82,8 @@ public final class MoodExperiment {
         long t0 = System.nanoTime();
         SteeringVector v = moodVector(m);
         System.out.printf("mood vector: %d pairs, %.2f s%n", v.nPositive(), (System.nanoTime() - t0) / 1e9);
+        java.nio.file.Files.createDirectories(Path.of("target"));
+        VectorFile.save(Path.of("target/mood-stories260K.safetensors"), v);
         List<Double> mults = List.of(-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0);
         LogOddsSweep.Result r = logOdds(m, v, v.layers(), mults);
         System.out.printf("log p(happy) - log p(sad), mean over %d probes (unsteered %.3f); [next-token TV]%n", probes().size(), r.unsteeredLogOdds());
