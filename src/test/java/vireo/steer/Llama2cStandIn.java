@@ -24,6 +24,9 @@ final class Llama2cStandIn implements LanguageModel {
     final float[][] emb, cls, rmsAtt, rmsFfn, wq, wk, wv, wo, w1, w2, w3;
     final float[] rmsFinal;
     final List<String> points = new ArrayList<>();
+    /** HF checkpoints rotate (i, i + headSize/2) pairs ("rotate_half"); llama2.c rotates (2j, 2j+1). */
+    final boolean rotateHalf;
+    final double ropeTheta, eps;
 
     Llama2cStandIn(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
@@ -40,8 +43,45 @@ final class Llama2cStandIn implements LanguageModel {
         rmsFinal = read(b, 1, dim)[0];
         b.position(b.position() + seqLen * headSize / 2 * 4 * 2);  // freq_cis_real, freq_cis_imag
         cls = shared ? emb : read(b, vocab, dim);
+        rotateHalf = false; ropeTheta = 10000; eps = 1e-5;
         for (int l = 0; l < layers; l++)
             for (String k : List.of("resid_pre", "attn_out", "mlp_out", "resid_post")) points.add("blocks." + l + "." + k);
+    }
+
+    /** A Hugging Face LlamaForCausalLM folder (config.json + model.safetensors, float32). */
+    Llama2cStandIn(Path hfDir, boolean hf) throws IOException {
+        var cfg = new com.fasterxml.jackson.databind.ObjectMapper().readTree(hfDir.resolve("config.json").toFile());
+        dim = cfg.get("hidden_size").asInt(); hidden = cfg.get("intermediate_size").asInt();
+        layers = cfg.get("num_hidden_layers").asInt(); heads = cfg.get("num_attention_heads").asInt();
+        kvHeads = cfg.get("num_key_value_heads").asInt(); vocab = cfg.get("vocab_size").asInt();
+        seqLen = cfg.get("max_position_embeddings").asInt();
+        headSize = dim / heads; kvDim = dim * kvHeads / heads;
+        rotateHalf = true; ropeTheta = cfg.path("rope_theta").asDouble(10000); eps = cfg.get("rms_norm_eps").asDouble();
+        try (vireo.io.TensorFile f = vireo.io.SafeTensors.read(hfDir.resolve("model.safetensors"))) {
+            emb = rows(f, "model.embed_tokens.weight", vocab, dim);
+            cls = rows(f, "lm_head.weight", vocab, dim);
+            rmsFinal = f.get("model.norm.weight").toFloatArray();
+            rmsAtt = new float[layers][]; rmsFfn = new float[layers][]; wq = new float[layers][]; wk = new float[layers][];
+            wv = new float[layers][]; wo = new float[layers][]; w1 = new float[layers][]; w2 = new float[layers][]; w3 = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                String p = "model.layers." + l + ".";
+                rmsAtt[l] = f.get(p + "input_layernorm.weight").toFloatArray();
+                rmsFfn[l] = f.get(p + "post_attention_layernorm.weight").toFloatArray();
+                wq[l] = f.get(p + "self_attn.q_proj.weight").toFloatArray(); wk[l] = f.get(p + "self_attn.k_proj.weight").toFloatArray();
+                wv[l] = f.get(p + "self_attn.v_proj.weight").toFloatArray(); wo[l] = f.get(p + "self_attn.o_proj.weight").toFloatArray();
+                w1[l] = f.get(p + "mlp.gate_proj.weight").toFloatArray(); w2[l] = f.get(p + "mlp.down_proj.weight").toFloatArray();
+                w3[l] = f.get(p + "mlp.up_proj.weight").toFloatArray();
+            }
+        }
+        for (int l = 0; l < layers; l++)
+            for (String k : List.of("resid_pre", "attn_out", "mlp_out", "resid_post")) points.add("blocks." + l + "." + k);
+    }
+
+    static float[][] rows(vireo.io.TensorFile f, String name, int rows, int cols) {
+        float[] a = f.get(name).toFloatArray();
+        float[][] w = new float[rows][];
+        for (int r = 0; r < rows; r++) w[r] = java.util.Arrays.copyOfRange(a, r * cols, (r + 1) * cols);
+        return w;
     }
 
     static float[][] read(ByteBuffer b, int rows, int cols) {
@@ -55,10 +95,10 @@ final class Llama2cStandIn implements LanguageModel {
         for (int i = 0; i < out; i++) { float s = 0; int o = i * in; for (int j = 0; j < in; j++) s += w[o + j] * x[j]; y[i] = s; }
     }
 
-    static float[] rms(float[] x, float[] w) {
+    float[] rms(float[] x, float[] w) {
         double ss = 0;
         for (float v : x) ss += v * v;
-        float inv = (float) (1 / Math.sqrt(ss / x.length + 1e-5));
+        float inv = (float) (1 / Math.sqrt(ss / x.length + eps));
         float[] o = new float[x.length];
         for (int i = 0; i < x.length; i++) o[i] = w[i] * x[i] * inv;
         return o;
@@ -96,9 +136,10 @@ final class Llama2cStandIn implements LanguageModel {
             float[] xb = rms(x, rmsAtt[l]);
             float[] k = new float[kvDim], v = new float[kvDim];
             matvec(wq[l], xb, q, dim, dim); matvec(wk[l], xb, k, dim, kvDim); matvec(wv[l], xb, v, dim, kvDim);
-            for (int i = 0; i < dim; i += 2) {
+            if (rotateHalf) { rotateHalf(q, pos); rotateHalf(k, pos); }
+            else for (int i = 0; i < dim; i += 2) {
                 int hd = i % headSize;
-                double freq = 1.0 / Math.pow(10000.0, hd / (double) headSize), val = pos * freq;
+                double freq = 1.0 / Math.pow(ropeTheta, hd / (double) headSize), val = pos * freq;
                 float fcr = (float) Math.cos(val), fci = (float) Math.sin(val);
                 float q0 = q[i], q1 = q[i + 1];
                 q[i] = q0 * fcr - q1 * fci; q[i + 1] = q0 * fci + q1 * fcr;
@@ -140,6 +181,19 @@ final class Llama2cStandIn implements LanguageModel {
         for (int i = 0; i < vocab; i++) { float d = 0; for (int j = 0; j < dim; j++) d += cls[i][j] * xf[j]; logits[i] = d; }
         s.pos++;
         return logits;
+    }
+
+    /** HF RoPE on every head of v: pairs (j, j + headSize/2), angle pos / θ^(2j/headSize). */
+    void rotateHalf(float[] v, int pos) {
+        int half = headSize / 2;
+        for (int h = 0; h < v.length / headSize; h++)
+            for (int j = 0; j < half; j++) {
+                double a = pos / Math.pow(ropeTheta, 2.0 * j / headSize);
+                float c = (float) Math.cos(a), sn = (float) Math.sin(a);
+                int i0 = h * headSize + j, i1 = i0 + half;
+                float x0 = v[i0], x1 = v[i1];
+                v[i0] = x0 * c - x1 * sn; v[i1] = x1 * c + x0 * sn;
+            }
     }
 
     /** llama2.c's tokenizer (tok512.bin): scores + pieces, BPE merges by best score, byte fallback, BOS = 1. */
