@@ -225,7 +225,7 @@ public final class SafeTensors {
         JsonNode weightMap = root == null ? null : root.get("weight_map");
         if (weightMap == null || !weightMap.isObject())
             throw new InvalidFileException(index, "not a sharded-checkpoint index: no weight_map object");
-        Path dir = index.toAbsolutePath().getParent();
+        Path dir = index.toAbsolutePath().normalize().getParent();
         var metadata = new LinkedHashMap<String, String>();
         JsonNode meta = root.get("metadata");
         if (meta != null && meta.isObject())

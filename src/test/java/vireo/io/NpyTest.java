@@ -78,6 +78,11 @@ class NpyTest {
         hlen[8] = (byte) 0xff;
         hlen[9] = (byte) 0xff;
         assertBad(write("hlen", hlen), "runs past the end");
+        byte[] v2 = new byte[good.length + 2];
+        System.arraycopy(good, 0, v2, 0, 8);
+        v2[6] = 2;
+        v2[8] = v2[9] = v2[10] = v2[11] = (byte) 0xff; // 4 GiB header in a tiny file
+        assertBad(write("v2hlen", v2), "header length 4294967295 runs past the end");
         byte[] v9 = good.clone();
         v9[6] = 9;
         assertBad(write("v9", v9), "unsupported .npy version 9.0");

@@ -19,7 +19,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Whatever the writers write, the readers give back byte for byte (dtype, shape, bytes, names, metadata). */
-class RoundTripProperties {
+class RoundTripPropertyTest {
 
     record Spec(DType dtype, int[] shape, long seed) {
         TensorView view() {
