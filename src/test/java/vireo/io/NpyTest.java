@@ -38,6 +38,17 @@ class NpyTest {
     }
 
     @Test
+    void readsTheSharedTpcSample() {
+        TensorView v = Npy.read(vireo.SharedData.require("data/tpc/auau_sample.npy"));
+        assertEquals(DType.U16, v.dtype());
+        assertArrayEquals(new int[]{192, 249, 16}, v.shape());
+        long sum = 0;
+        for (long i = 0; i < v.numel(); i++) sum += v.getLong(i);
+        assertEquals(7_789_458L, sum, "numpy: a.astype(np.int64).sum()");
+        assertTrue(v.segment().isMapped());
+    }
+
+    @Test
     void openNamesTheTensorAfterTheFile() {
         try (TensorFile f = Npy.open(IoFixtures.path("npy/i8.npy"))) {
             assertEquals(java.util.List.of("i8"), java.util.List.copyOf(f.tensors().keySet()));

@@ -85,6 +85,19 @@ class SafeTensorsTest {
         assertEquals(0, n % 8);
     }
 
+    @Test
+    void writesViewsOverNonByteHeapArrays() throws IOException {
+        // a segment over a float[] cannot become a ByteBuffer directly; the writer must still copy it right
+        var v = new TensorView(DType.F32, new int[]{3}, MemorySegment.ofArray(new float[]{1.5f, -2f, 3.25f}));
+        Path st = tmp.resolve("f.safetensors"), npy = tmp.resolve("f.npy");
+        SafeTensors.write(st, Map.of("v", v), Map.of());
+        Npy.write(npy, v);
+        try (TensorFile f = SafeTensors.read(st)) {
+            assertArrayEquals(new float[]{1.5f, -2f, 3.25f}, f.get("v").toFloatArray());
+        }
+        assertArrayEquals(new float[]{1.5f, -2f, 3.25f}, Npy.read(npy).toFloatArray());
+    }
+
     private static byte[] readBytes(Path p) {
         try { return Files.readAllBytes(p); } catch (IOException e) { throw new AssertionError(e); }
     }
