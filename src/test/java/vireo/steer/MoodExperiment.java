@@ -32,9 +32,14 @@ public final class MoodExperiment {
 
     record Models(LanguageModel model, TextCodec codec) {}
 
-    static Models stories() throws Exception {
-        Llama2cStandIn m = new Llama2cStandIn(SharedData.require("models/llama2c/stories260K.bin"));
-        return new Models(m, new Llama2cStandIn.Tok(SharedData.require("models/llama2c/tok512.bin"), m.vocab));
+    static Models stories() {
+        vireo.lm.Models.Loaded l = vireo.lm.Models.load(SharedData.require("models/llama2c/stories260K.bin"),
+                SharedData.require("models/llama2c/tok512.bin"));
+        vireo.lm.tokenizer.Tokenizer t = l.tokenizer();
+        return new Models(l.model(), new TextCodec() {
+            @Override public int[] encode(String text) { return t.encode(text, true); }
+            @Override public String decode(int[] tokens) { return t.decode(tokens); }
+        });
     }
 
     static SteeringVector moodVector(Models m) {

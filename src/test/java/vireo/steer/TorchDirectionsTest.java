@@ -2,11 +2,10 @@ package vireo.steer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import vireo.lm.LanguageModel;
+import vireo.lm.Models;
 
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,32 +15,10 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Oracle: directions torch computed (tools/fixtures/make_steer_fixtures.py) from the residual stream after each
  * decoder block of a tiny random HF LlamaForCausalLM, at the last token of token-id prompts. Vireo loads the same
- * safetensors + config.json through vireo.lm.Models and must find the same means and directions. Until that
- * loader is in the build, the same check runs on the test-only stand-in forward ({@link Llama2cStandIn}).
+ * safetensors + config.json through vireo.lm.Models and must find the same means and directions.
  */
 class TorchDirectionsTest {
     static final Path DIR = Path.of("src/test/resources/steer/tiny-llama");
-
-    /** vireo.lm.Models.load(Path, Path), looked up reflectively so this test compiles before the loader lands. */
-    static LanguageModel loadHf(Path dir) throws Exception {
-        Class<?> models;
-        try {
-            models = Class.forName("vireo.lm.Models");
-        } catch (ClassNotFoundException e) {
-            Assumptions.abort("vireo.lm.Models (the Llama helper's loader) is not in this build yet");
-            return null;
-        }
-        return loadWith(models, dir);
-    }
-
-    static LanguageModel loadWith(Class<?> models, Path dir) throws Exception {
-        Method load = models.getMethod("load", Path.class, Path.class);
-        try {
-            return (LanguageModel) load.invoke(null, dir, null);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            return (LanguageModel) load.invoke(null, dir.resolve("model.safetensors"), null);
-        }
-    }
 
     static List<int[]> ids(JsonNode arr) {
         List<int[]> out = new ArrayList<>();
@@ -55,14 +32,9 @@ class TorchDirectionsTest {
 
     @Test
     void vireoDirectionsMatchTorch() throws Exception {
-        try (LanguageModel model = loadHf(DIR)) {
+        try (LanguageModel model = Models.load(DIR, null).model()) {
             check(model);
         }
-    }
-
-    @Test
-    void standInDirectionsMatchTorch() throws Exception {
-        check(new Llama2cStandIn(DIR, true));
     }
 
     static void check(LanguageModel model) throws Exception {
