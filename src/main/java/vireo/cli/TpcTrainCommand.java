@@ -80,7 +80,7 @@ public final class TpcTrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void save(BcaeVsTrainer tr) throws IOException {
+    private void save(BcaeVsTrainer tr) {
         tr.save(outDir.resolve(String.format("step-%07d.safetensors", tr.step())));
         tr.save(outDir.resolve("last.safetensors"));
     }

@@ -79,7 +79,9 @@ public final class BcaeVs {
 
     /** Loads the authors' checkpoint (model_last.pth) or a Vireo safetensors checkpoint of the same names. */
     public static BcaeVs load(Path checkpoint) {
-        return fromTensors(checkpoint, CheckpointFiles.read(checkpoint));
+        try (vireo.io.TensorFile f = CheckpointFiles.open(checkpoint)) {
+            return fromTensors(checkpoint, f.tensors()); // copies every tensor, so the file can close
+        }
     }
 
     public static BcaeVs fromTensors(Path source, Map<String, TensorView> t) {

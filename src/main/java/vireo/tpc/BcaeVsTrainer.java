@@ -1,11 +1,15 @@
 package vireo.tpc;
 
 import vireo.io.InvalidFileException;
+import vireo.io.SafeTensors;
+import vireo.io.TensorFile;
+import vireo.nn.Adam;
+import vireo.nn.AdamW;
+import vireo.nn.MultiStepLR;
 import vireo.sparse.SparseTensor;
 import vireo.tensor.Tensor;
 import vireo.tensor.TensorView;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,33 +52,34 @@ public final class BcaeVsTrainer {
 
     private final BcaeVs model;
     private final Config config;
+    private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final AdamW optimizer;
+    private final MultiStepLR schedule;
+    private long step;
     private double coef = INITIAL_COEF;
     private SplittableRandom rng;
 
     public BcaeVsTrainer(BcaeVs model, Config config) {
         this.model = model;
         this.config = config;
-        Map<String, Tensor> params = new LinkedHashMap<>();
         model.stateDict().forEach((k, t) -> {
             if (!k.contains("running_")) params.put(k, t.requiresGrad(true));
         });
-        this.optimizer = new AdamW(params, config.lr(), config.weightDecay());
+        // the authors use one AdamW per part with equal settings; per-parameter state makes one optimiser identical
+        this.optimizer = new AdamW(new ArrayList<>(params.values()), config.lr(), 0.9, 0.999, 1e-8, config.weightDecay());
+        this.schedule = new MultiStepLR(optimizer, config.milestones(), config.lrGamma());
         this.rng = new SplittableRandom(config.seed());
     }
 
     public BcaeVs model() { return model; }
 
-    public long step() { return optimizer.step; }
+    public long step() { return step; }
 
     public double coef() { return coef; }
 
-    /** Learning rate at the current step: lr · γ^(number of milestones reached). */
-    double scheduledLr() {
-        long epoch = optimizer.step / config.batchesPerEpoch();
-        int passed = 0;
-        for (int m : config.milestones()) if (epoch >= m) passed++;
-        return config.lr() * Math.pow(config.lrGamma(), passed);
+    /** Advances the MultiStepLR schedule to the epoch of the current step (it steps once per epoch). */
+    private void syncSchedule() {
+        while (schedule.epoch() < step / config.batchesPerEpoch()) schedule.step();
     }
 
     /** One optimisation step on a batch drawn (and cropped) at random from {@code data}. */
@@ -97,7 +102,7 @@ public final class BcaeVsTrainer {
 
     /** One optimisation step on explicit volumes of shape [d, h, w] (log2 ADC, zeros = no signal). */
     public StepStats step(List<float[]> volumes, int d, int h, int w) {
-        optimizer.lr = scheduledLr();
+        syncSchedule();
         int B = volumes.size(), vol = d * h * w;
         SparseTensor x = SparseTensor.fromDense(volumes.toArray(float[][]::new), d, h, w);
         float[] target = new float[B * vol];
@@ -124,6 +129,7 @@ public final class BcaeVsTrainer {
         optimizer.zeroGrad();
         loss.backward();
         optimizer.step();
+        step++;
 
         double kept = 0, soft = 0;
         for (int r = 0; r < x.n; r++) {
@@ -131,8 +137,8 @@ public final class BcaeVsTrainer {
             if (lg > 0) kept++;
             soft += 1 / (1 + Math.exp(-config.alpha() * lg));
         }
-        StepStats s = new StepStats(optimizer.step, loss.item(), lReg.item(), lClf.item(), coef, pBar.item(),
-                soft / Math.max(1, x.n), kept / Math.max(1, x.n), optimizer.lr);
+        StepStats s = new StepStats(step, loss.item(), lReg.item(), lClf.item(), coef, pBar.item(),
+                soft / Math.max(1, x.n), kept / Math.max(1, x.n), optimizer.lr());
         return s;
     }
 
@@ -165,34 +171,44 @@ public final class BcaeVsTrainer {
      * Writes a safetensors checkpoint: the model under the authors' names (loadable by {@link BcaeVs#load}),
      * AdamW moments as optimizer.m.NAME / optimizer.v.NAME, and step, c, seed as metadata. Atomic.
      */
-    public void save(Path file) throws IOException {
-        Map<String, Tensor> t = new LinkedHashMap<>(model.stateDict());
-        optimizer.m.forEach((k, v) -> t.put("optimizer.m." + k, Tensor.of(v, optimizer.params.get(k).shape)));
-        optimizer.v.forEach((k, v) -> t.put("optimizer.v." + k, Tensor.of(v, optimizer.params.get(k).shape)));
+    public void save(Path file) {
+        Map<String, TensorView> t = new LinkedHashMap<>();
+        model.stateDict().forEach((k, v) -> t.put(k, view(v.data, v.shape)));
+        params.forEach((k, p) -> {
+            Adam.State st = optimizer.state(p);
+            t.put("optimizer.m." + k, view(st == null ? new float[p.size()] : st.m(), p.shape));
+            t.put("optimizer.v." + k, view(st == null ? new float[p.size()] : st.v(), p.shape));
+        });
         Map<String, String> md = new LinkedHashMap<>();
         md.put("format", "vireo-bcae-vs-train");
-        md.put("step", Long.toString(optimizer.step));
+        md.put("step", Long.toString(step));
         md.put("coef", Double.toString(coef));
         md.put("seed", Long.toString(config.seed()));
-        BcaeVsFile.writeAtomically(file, StandInFormats.safetensorsBytes(t, md));
+        SafeTensors.write(file, t, md);
     }
 
-    /** Continues from a checkpoint written by {@link #save}: model, optimizer moments, step and c. */
+    private static TensorView view(float[] data, int[] shape) { return TensorView.ofFloats(data, shape); }
+
+    /** Continues from a checkpoint written by {@link #save}: model, optimizer moments, step, c and LR schedule. */
     public static BcaeVsTrainer resume(Path file, Config config) {
-        Map<String, TensorView> t = CheckpointFiles.read(file);
-        Map<String, String> md = StandInFormats.safetensorsMetadata(file);
-        if (!"vireo-bcae-vs-train".equals(md.get("format")))
-            throw new InvalidFileException(file, "not a Vireo BCAE-VS training checkpoint (no optimizer state)");
-        BcaeVsTrainer tr = new BcaeVsTrainer(BcaeVs.fromTensors(file, t), config);
-        for (String k : tr.optimizer.params.keySet()) {
-            TensorView m = t.get("optimizer.m." + k), v = t.get("optimizer.v." + k);
-            if (m == null || v == null) throw new InvalidFileException(file, "missing optimizer state for " + k);
-            System.arraycopy(m.toFloatArray(), 0, tr.optimizer.m.get(k), 0, tr.optimizer.m.get(k).length);
-            System.arraycopy(v.toFloatArray(), 0, tr.optimizer.v.get(k), 0, tr.optimizer.v.get(k).length);
+        try (TensorFile f = CheckpointFiles.open(file)) {
+            Map<String, TensorView> t = f.tensors();
+            Map<String, String> md = f.metadata();
+            if (!"vireo-bcae-vs-train".equals(md.get("format")))
+                throw new InvalidFileException(file, "not a Vireo BCAE-VS training checkpoint (no optimizer state)");
+            BcaeVsTrainer tr = new BcaeVsTrainer(BcaeVs.fromTensors(file, t), config);
+            tr.step = Long.parseLong(md.get("step"));
+            tr.coef = Double.parseDouble(md.get("coef"));
+            for (var e : tr.params.entrySet()) {
+                TensorView m = t.get("optimizer.m." + e.getKey()), v = t.get("optimizer.v." + e.getKey());
+                if (m == null || v == null) throw new InvalidFileException(file, "missing optimizer state for " + e.getKey());
+                if (tr.step > 0) tr.optimizer.setState(e.getValue(), new Adam.State((int) tr.step, m.toFloatArray(), v.toFloatArray()));
+            }
+            tr.syncSchedule();
+            tr.rng = new SplittableRandom(config.seed() ^ (0x9E3779B97F4A7C15L * tr.step)); // fresh stream per resume point
+            return tr;
+        } catch (NumberFormatException e) {
+            throw new InvalidFileException(file, "bad step or coef in checkpoint metadata");
         }
-        tr.optimizer.step = Long.parseLong(md.get("step"));
-        tr.coef = Double.parseDouble(md.get("coef"));
-        tr.rng = new SplittableRandom(config.seed() ^ (0x9E3779B97F4A7C15L * tr.optimizer.step)); // fresh stream per resume point
-        return tr;
     }
 }

@@ -1,20 +1,20 @@
 package vireo.tpc;
 
 import vireo.io.InvalidFileException;
-import vireo.tensor.TensorView;
+import vireo.io.SafeTensors;
+import vireo.io.TensorFile;
+import vireo.io.TorchCheckpoint;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
-/** Opens a BCAE-VS checkpoint file by its format. */
+/** Opens a BCAE-VS checkpoint by its format: safetensors (Vireo's training checkpoints) or a PyTorch .pth. */
 final class CheckpointFiles {
     private CheckpointFiles() {}
 
-    static Map<String, TensorView> read(Path p) {
+    static TensorFile open(Path p) {
         if (!Files.isRegularFile(p)) throw new InvalidFileException(p, "no such checkpoint file");
-        String name = p.getFileName().toString();
-        if (name.endsWith(".safetensors")) return StandInFormats.readSafetensors(p);
-        return StandInTorchCheckpoint.read(p);
+        if (p.getFileName().toString().endsWith(".safetensors")) return SafeTensors.read(p);
+        return TorchCheckpoint.read(p);
     }
 }
