@@ -33,8 +33,9 @@ public final class Models {
             String type = HfConfig.read(cfgPath).getString("model_type", "");
             LanguageModel m = switch (type) {
                 case "llama" -> HfLlama.load(model);
-                // rnn families register here: "mamba", "rwkv5"
-                default -> throw new InvalidFileException(cfgPath, "model_type '" + type + "' is not supported (llama is)");
+                case "mamba" -> vireo.lm.mamba.HfMamba.load(model);
+                // rnn families register here: "rwkv5"
+                default -> throw new InvalidFileException(cfgPath, "model_type '" + type + "' is not supported (llama, mamba are)");
             };
             return new Loaded(m, hfTokenizer(model, tokenizer, m));
         }
