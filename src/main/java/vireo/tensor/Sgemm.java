@@ -94,16 +94,18 @@ final class Sgemm {
                                 float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, boolean accumulate) {
         Scratch s = SCRATCH.get();
         float[] pa = s.a, pb = s.b;
+        // The micro-kernel only ever adds into C (one code path keeps it small enough for C2 to inline every
+        // vector operation); overwriting is zeroing first.
+        if (!accumulate) for (int i = i0; i < i1; i++) java.util.Arrays.fill(c, cOff + i * ldc + j0, cOff + i * ldc + j1, 0f);
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean add = accumulate || pc > 0;
                 packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, pb);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, pa);
-                    macro(pa, pb, c, cOff + ic * ldc + jc, ldc, mc, nc, kc, add, s.tile);
+                    macro(pa, pb, c, cOff + ic * ldc + jc, ldc, mc, nc, kc, s.tile);
                 }
             }
         }
@@ -163,30 +165,26 @@ final class Sgemm {
         }
     }
 
-    private static void macro(float[] pa, float[] pb, float[] c, int cOff, int ldc, int mc, int nc, int kc,
-                              boolean add, float[] tile) {
+    private static void macro(float[] pa, float[] pb, float[] c, int cOff, int ldc, int mc, int nc, int kc, float[] tile) {
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int w = Math.min(NR, nc - j0);
             int bIdx = (j0 / NR) * kc * NR;
             for (int i0 = 0; i0 < mc; i0 += MR) {
                 int h = Math.min(MR, mc - i0);
-                int aIdx = (i0 / MR) * kc * MR;
-                if (h == MR && w == NR) {
-                    kernel(pa, aIdx, pb, bIdx, kc, c, cOff + i0 * ldc + j0, ldc, add);
-                } else {
-                    kernel(pa, aIdx, pb, bIdx, kc, tile, 0, NR, false);
-                    for (int ii = 0; ii < h; ii++) {
-                        int ci = cOff + (i0 + ii) * ldc + j0;
-                        if (add) for (int jj = 0; jj < w; jj++) c[ci + jj] += tile[ii * NR + jj];
-                        else System.arraycopy(tile, ii * NR, c, ci, w);
-                    }
-                }
+                kernel(pa, (i0 / MR) * kc * MR, pb, bIdx, kc, tile);
+                int ci = cOff + i0 * ldc + j0;
+                if (h == MR && w == NR) addTile(tile, c, ci, ldc);
+                else addPartialTile(tile, c, ci, ldc, h, w);
             }
         }
     }
 
-    /** The 6 × (2 vectors) register tile: C[0..6, 0..NR) (=|+=) Σ_p pa[p, 0..6] ⊗ pb[p, 0..NR). */
-    private static void kernel(float[] pa, int ai, float[] pb, int bi, int kc, float[] c, int ci, int ldc, boolean add) {
+    /**
+     * The 6 × (2 vectors) register tile: tile[6, NR] = Σ_p pa[p, 0..6] ⊗ pb[p, 0..NR). It writes a scratch tile
+     * rather than updating C in place: that keeps the method under C2's inlining node budget, so every vector
+     * operation is intrinsified (past the budget the last ones fall back to allocating Java code).
+     */
+    private static void kernel(float[] pa, int ai, float[] pb, int bi, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -209,20 +207,23 @@ final class Sgemm {
             FloatVector a5 = FloatVector.broadcast(F, pa[ai + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
         }
-        store(c, ci, c00, c01, add);
-        store(c, ci + ldc, c10, c11, add);
-        store(c, ci + 2 * ldc, c20, c21, add);
-        store(c, ci + 3 * ldc, c30, c31, add);
-        store(c, ci + 4 * ldc, c40, c41, add);
-        store(c, ci + 5 * ldc, c50, c51, add);
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
     }
 
-    private static void store(float[] c, int ci, FloatVector v0, FloatVector v1, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(F, c, ci));
-            v1 = v1.add(FloatVector.fromArray(F, c, ci + L));
+    private static void addTile(float[] tile, float[] c, int ci, int ldc) {
+        for (int r = 0; r < MR; r++, ci += ldc) {
+            for (int v = 0; v < NR; v += L)
+                FloatVector.fromArray(F, tile, r * NR + v).add(FloatVector.fromArray(F, c, ci + v)).intoArray(c, ci + v);
         }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
+    }
+
+    private static void addPartialTile(float[] tile, float[] c, int ci, int ldc, int h, int w) {
+        for (int r = 0; r < h; r++, ci += ldc)
+            for (int j = 0; j < w; j++) c[ci + j] += tile[r * NR + j];
     }
 }
