@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
                 InspectCommand.class,
                 TpcCommand.class,
                 SteerCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

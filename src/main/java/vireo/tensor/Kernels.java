@@ -9,38 +9,17 @@ public final class Kernels {
 
     /** C[m,n] = A[m,k] · W[n,k]ᵀ  (+ C if accumulate). */
     public static void matmulNT(float[] a, int aOff, float[] w, int wOff, float[] c, int cOff, int m, int n, int k, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float s = dot(a, aOff + i * k, w, wOff + j * k, k);
-                int ci = cOff + i * n + j;
-                c[ci] = accumulate ? c[ci] + s : s;
-            }
-        }
+        Sgemm.gemm(a, aOff, k, 1, w, wOff, 1, k, c, cOff, m, n, k, accumulate);
     }
 
     /** C[m,n] = A[m,k] · B[k,n]  (+ C if accumulate). */
     public static void matmulNN(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * n;
-            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
-            for (int p = 0; p < k; p++) {
-                float av = a[aOff + i * k + p];
-                int bi = bOff + p * n;
-                for (int j = 0; j < n; j++) c[ci + j] += av * b[bi + j];
-            }
-        }
+        Sgemm.gemm(a, aOff, k, 1, b, bOff, n, 1, c, cOff, m, n, k, accumulate);
     }
 
     /** C[m,n] = A[k,m]ᵀ · B[k,n]  (+ C if accumulate); the weight-gradient product. */
     public static void matmulTN(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k, boolean accumulate) {
-        if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
-        for (int p = 0; p < k; p++) {
-            for (int i = 0; i < m; i++) {
-                float av = a[aOff + p * m + i];
-                int ci = cOff + i * n, bi = bOff + p * n;
-                for (int j = 0; j < n; j++) c[ci + j] += av * b[bi + j];
-            }
-        }
+        Sgemm.gemm(a, aOff, 1, m, b, bOff, n, 1, c, cOff, m, n, k, accumulate);
     }
 
     /** out[n] = W[n,k] · x[k] with W float32 at offset wOff. */

@@ -1,0 +1,229 @@
+package vireo.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.concurrent.ForkJoinWorkerThread;
+
+/**
+ * Single-precision matrix product C[m,n] = op(A)·op(B) (+ C), the engine behind {@link Kernels#matmulNT},
+ * {@link Kernels#matmulNN} and {@link Kernels#matmulTN}.
+ *
+ * <p>Goto-style blocking: a KC×NC panel of B is packed into NR-wide column strips, an MC×KC block of A into MR-tall
+ * row strips (both zero-padded, so the micro-kernel never sees a ragged edge), and an MR × NR register tile of
+ * accumulators (6 rows × 2 vectors) runs over KC. Operands are addressed through (row stride, column stride), so
+ * one packer serves all three layouts. Packing buffers are thread-local and reused. Large products are split into
+ * row (or column) blocks over {@link Parallel}; each block is an independent product, so results do not depend on
+ * the thread count.
+ */
+final class Sgemm {
+    private Sgemm() {}
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    /** k block: one NR-wide B strip (KC·NR floats) stays in L1 while a row strip of A streams past. */
+    static final int KC = 256;
+    /** m block: the packed A block (MC·KC floats, 144 KiB) stays in L2. */
+    static final int MC = 144;
+    /** n block: the packed B panel (KC·NC floats, 2 MiB) stays in L3. */
+    static final int NC = 2048;
+    /** Below this many flops the packing and blocking cost more than they save. */
+    static final long SMALL_FLOPS = 64 * 1024;
+    /** Below this many flops one thread does it all: hand-off costs more. */
+    static final long PARALLEL_FLOPS = 4L << 20;
+
+    private record Scratch(float[] a, float[] b, float[] tile) {}
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(
+            () -> new Scratch(new float[MC * KC], new float[KC * NC], new float[MR * NR]));
+
+    /**
+     * C[cOff + i*n + j] (=|+=) Σ_p A(i,p)·B(p,j) with A(i,p) = a[aOff + i*ars + p*acs], B(p,j) = b[bOff + p*brs + j*bcs].
+     */
+    static void gemm(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                     float[] c, int cOff, int m, int n, int k, boolean accumulate) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
+            return;
+        }
+        long flops = 2L * m * n * k;
+        if (flops < SMALL_FLOPS) {
+            small(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 0, m, 0, n, k, accumulate);
+            return;
+        }
+        int threads = Parallel.threads();
+        if (threads > 1 && flops >= PARALLEL_FLOPS && !(Thread.currentThread() instanceof ForkJoinWorkerThread)) {
+            // Split the longer side into blocks aligned to the register tile; a few blocks per thread balance load.
+            boolean byRows = m >= n || n < 2 * NR;
+            int unit = byRows ? MR : NR, extent = byRows ? m : n;
+            int units = (extent + unit - 1) / unit;
+            int blocks = Math.min(units, threads * (units >= 8 * threads ? 4 : 1));
+            if (blocks > 1) {
+                int per = (units + blocks - 1) / blocks * unit;
+                int nb = (extent + per - 1) / per;
+                Parallel.forRange(nb, t -> {
+                    int lo = t * per, hi = Math.min(extent, lo + per);
+                    if (byRows) blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, lo, hi, 0, n, k, accumulate);
+                    else blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 0, m, lo, hi, k, accumulate);
+                });
+                return;
+            }
+        }
+        blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 0, m, 0, n, k, accumulate);
+    }
+
+    /** Direct loops for tiny products (rows i0..i1, columns j0..j1 of C with row length ldc). */
+    private static void small(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                              float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, boolean accumulate) {
+        for (int i = i0; i < i1; i++) {
+            for (int j = j0; j < j1; j++) {
+                float s = 0f;
+                int ai = aOff + i * ars, bj = bOff + j * bcs;
+                for (int p = 0; p < k; p++) s += a[ai + p * acs] * b[bj + p * brs];
+                int ci = cOff + i * ldc + j;
+                c[ci] = accumulate ? c[ci] + s : s;
+            }
+        }
+    }
+
+    /** The blocked product for the C sub-block rows [i0,i1) × columns [j0,j1), on the calling thread. */
+    private static void blocked(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                                float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1, int k, boolean accumulate) {
+        Scratch s = SCRATCH.get();
+        float[] pa = s.a, pb = s.b;
+        // The micro-kernel only ever adds into C (one code path keeps it small enough for C2 to inline every
+        // vector operation); overwriting is zeroing first.
+        if (!accumulate) for (int i = i0; i < i1; i++) java.util.Arrays.fill(c, cOff + i * ldc + j0, cOff + i * ldc + j1, 0f);
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, pb);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, pa);
+                    macro(pa, pb, c, cOff + ic * ldc + jc, ldc, mc, nc, kc, s.tile);
+                }
+            }
+        }
+    }
+
+    /** Packs B(p, j) for p < kc, j < nc into NR-wide strips: strip s holds kc rows of NR consecutive columns. */
+    private static void packB(float[] b, int off, int brs, int bcs, int kc, int nc, float[] pb) {
+        int idx = 0;
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int w = Math.min(NR, nc - j0);
+            if (bcs == 1 && w == NR) {
+                for (int p = 0; p < kc; p++) {
+                    int src = off + p * brs + j0;
+                    FloatVector.fromArray(F, b, src).intoArray(pb, idx);
+                    FloatVector.fromArray(F, b, src + L).intoArray(pb, idx + L);
+                    idx += NR;
+                }
+            } else if (brs == 1) {
+                // B(p, j) contiguous along p (the Wᵀ case): walk each source column once.
+                for (int jj = 0; jj < w; jj++) {
+                    int src = off + (j0 + jj) * bcs;
+                    for (int p = 0; p < kc; p++) pb[idx + p * NR + jj] = b[src + p];
+                }
+                for (int jj = w; jj < NR; jj++) for (int p = 0; p < kc; p++) pb[idx + p * NR + jj] = 0f;
+                idx += kc * NR;
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = off + p * brs + j0 * bcs;
+                    for (int jj = 0; jj < w; jj++) pb[idx + jj] = b[src + jj * bcs];
+                    for (int jj = w; jj < NR; jj++) pb[idx + jj] = 0f;
+                    idx += NR;
+                }
+            }
+        }
+    }
+
+    /** Packs A(i, p) for i < mc, p < kc into MR-tall strips: strip s holds kc columns of MR consecutive rows. */
+    private static void packA(float[] a, int off, int ars, int acs, int mc, int kc, float[] pa) {
+        int idx = 0;
+        for (int i0 = 0; i0 < mc; i0 += MR) {
+            int h = Math.min(MR, mc - i0);
+            if (acs == 1) {
+                for (int ii = 0; ii < h; ii++) {
+                    int src = off + (i0 + ii) * ars;
+                    for (int p = 0; p < kc; p++) pa[idx + p * MR + ii] = a[src + p];
+                }
+                for (int ii = h; ii < MR; ii++) for (int p = 0; p < kc; p++) pa[idx + p * MR + ii] = 0f;
+                idx += kc * MR;
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = off + p * acs + i0 * ars;
+                    for (int ii = 0; ii < h; ii++) pa[idx + ii] = a[src + ii * ars];
+                    for (int ii = h; ii < MR; ii++) pa[idx + ii] = 0f;
+                    idx += MR;
+                }
+            }
+        }
+    }
+
+    private static void macro(float[] pa, float[] pb, float[] c, int cOff, int ldc, int mc, int nc, int kc, float[] tile) {
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int w = Math.min(NR, nc - j0);
+            int bIdx = (j0 / NR) * kc * NR;
+            for (int i0 = 0; i0 < mc; i0 += MR) {
+                int h = Math.min(MR, mc - i0);
+                kernel(pa, (i0 / MR) * kc * MR, pb, bIdx, kc, tile);
+                int ci = cOff + i0 * ldc + j0;
+                if (h == MR && w == NR) addTile(tile, c, ci, ldc);
+                else addPartialTile(tile, c, ci, ldc, h, w);
+            }
+        }
+    }
+
+    /**
+     * The 6 × (2 vectors) register tile: tile[6, NR] = Σ_p pa[p, 0..6] ⊗ pb[p, 0..NR). It writes a scratch tile
+     * rather than updating C in place: that keeps the method under C2's inlining node budget, so every vector
+     * operation is intrinsified (past the budget the last ones fall back to allocating Java code).
+     */
+    private static void kernel(float[] pa, int ai, float[] pb, int bi, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+            FloatVector a0 = FloatVector.broadcast(F, pa[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+    }
+
+    private static void addTile(float[] tile, float[] c, int ci, int ldc) {
+        for (int r = 0; r < MR; r++, ci += ldc) {
+            for (int v = 0; v < NR; v += L)
+                FloatVector.fromArray(F, tile, r * NR + v).add(FloatVector.fromArray(F, c, ci + v)).intoArray(c, ci + v);
+        }
+    }
+
+    private static void addPartialTile(float[] tile, float[] c, int ci, int ldc, int h, int w) {
+        for (int r = 0; r < h; r++, ci += ldc)
+            for (int j = 0; j < w; j++) c[ci + j] += tile[r * NR + j];
+    }
+}
