@@ -9,7 +9,9 @@ import java.nio.file.Path;
 public final class SharedData {
     private SharedData() {}
 
-    public static final Path ROOT = Path.of("..", "shared").toAbsolutePath().normalize();
+    /** ../shared, or $VIREO_SHARED when set (git worktrees nested one level deeper than the main checkout). */
+    public static final Path ROOT = (System.getenv("VIREO_SHARED") != null ? Path.of(System.getenv("VIREO_SHARED"))
+            : Path.of("..", "shared")).toAbsolutePath().normalize();
 
     /** The file at {@code relative} inside ../shared, or a skipped test when it is not there. */
     public static Path require(String relative) {

@@ -13,6 +13,10 @@ import java.nio.file.NoSuchFileException;
                 + "and reading and steering language models from the inside.",
         subcommands = {
                 DemoCommand.class,
+                LmCommand.class,
+                InspectCommand.class,
+                TpcCommand.class,
+                SteerCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

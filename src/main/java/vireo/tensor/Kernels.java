@@ -45,23 +45,89 @@ public final class Kernels {
 
     /** out[n] = W[n,k] · x[k] with W float32 at offset wOff. */
     public static void matvec(float[] w, int wOff, float[] x, int xOff, float[] out, int outOff, int n, int k) {
+        if ((long) n * k >= PARALLEL_MATVEC && Parallel.threads() > 1) {
+            int blocks = Math.min(n, Parallel.threads() * 4), per = (n + blocks - 1) / blocks;
+            Parallel.forRange(blocks, b -> {
+                for (int j = b * per, e = Math.min(n, j + per); j < e; j++) out[outOff + j] = dot(w, wOff + j * k, x, xOff, k);
+            });
+            return;
+        }
         for (int j = 0; j < n; j++) out[outOff + j] = dot(w, wOff + j * k, x, xOff, k);
     }
+
+    /** Below this many weights a matrix-vector product stays on the calling thread: hand-off costs more. */
+    static final long PARALLEL_MATVEC = 1L << 20;
 
     /** out[n] = W[n,k] · x[k] with W a (possibly memory-mapped) f32, f16 or bf16 view of shape [n, k]. */
     public static void matvec(TensorView w, float[] x, int xOff, float[] out, int outOff) {
         int n = w.shape()[0], k = (int) (w.numel() / n);
-        for (int j = 0; j < n; j++) {
-            long base = (long) j * k;
-            float s = 0f;
-            for (int p = 0; p < k; p++) s += w.getFloat(base + p) * x[xOff + p];
-            out[outOff + j] = s;
+        java.lang.foreign.MemorySegment seg = w.segment();
+        DType dt = w.dtype();
+        java.util.function.IntConsumer row = switch (dt) {
+            case F32 -> j -> out[outOff + j] = dotF32(seg, (long) j * k * 4, x, xOff, k);
+            case BF16 -> j -> out[outOff + j] = dotBF16(seg, (long) j * k * 2, x, xOff, k);
+            case F16 -> j -> out[outOff + j] = dotF16(seg, (long) j * k * 2, x, xOff, k);
+            default -> throw new IllegalArgumentException("matvec needs f32, f16 or bf16 weights, got " + dt);
+        };
+        if ((long) n * k >= PARALLEL_MATVEC && Parallel.threads() > 1) {
+            int blocks = Math.min(n, Parallel.threads() * 4), per = (n + blocks - 1) / blocks;
+            Parallel.forRange(blocks, b -> {
+                for (int j = b * per, e = Math.min(n, j + per); j < e; j++) row.accept(j);
+            });
+        } else {
+            for (int j = 0; j < n; j++) row.accept(j);
         }
     }
 
-    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    private static final jdk.incubator.vector.VectorSpecies<Float> F = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    /** Half-width shorts: one load widens to exactly one float vector. */
+    private static final jdk.incubator.vector.VectorSpecies<Short> S =
+            jdk.incubator.vector.VectorSpecies.of(short.class, jdk.incubator.vector.VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final jdk.incubator.vector.VectorSpecies<Integer> I =
+            jdk.incubator.vector.VectorSpecies.of(int.class, F.vectorShape());
+    private static final java.nio.ByteOrder LE = java.nio.ByteOrder.LITTLE_ENDIAN;
+
+    /** Σ seg_f32[off..off+k) · x[xOff..]. */
+    static float dotF32(java.lang.foreign.MemorySegment seg, long off, float[] x, int xOff, int k) {
+        var acc = jdk.incubator.vector.FloatVector.zero(F);
+        int i = 0, bound = F.loopBound(k);
+        for (; i < bound; i += F.length()) {
+            var wv = jdk.incubator.vector.FloatVector.fromMemorySegment(F, seg, off + i * 4L, LE);
+            acc = wv.fma(jdk.incubator.vector.FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < k; i++) s += seg.get(TensorView.F32, off + i * 4L) * x[xOff + i];
+        return s;
+    }
+
+    /** bf16 is the top half of an f32: widen each 16-bit lane and shift it into place. */
+    static float dotBF16(java.lang.foreign.MemorySegment seg, long off, float[] x, int xOff, int k) {
+        var acc = jdk.incubator.vector.FloatVector.zero(F);
+        int i = 0, bound = F.loopBound(k);
+        for (; i < bound; i += F.length()) {
+            var sv = jdk.incubator.vector.ShortVector.fromMemorySegment(S, seg, off + i * 2L, LE);
+            var bits = (jdk.incubator.vector.IntVector) sv.convertShape(jdk.incubator.vector.VectorOperators.S2I, I, 0);
+            var wv = bits.lanewise(jdk.incubator.vector.VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = wv.fma(jdk.incubator.vector.FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < k; i++) s += Float.intBitsToFloat((seg.get(TensorView.I16, off + i * 2L) & 0xffff) << 16) * x[xOff + i];
+        return s;
+    }
+
+    static float dotF16(java.lang.foreign.MemorySegment seg, long off, float[] x, int xOff, int k) {
         float s = 0f;
-        for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        for (int i = 0; i < k; i++) s += Float.float16ToFloat(seg.get(TensorView.I16, off + i * 2L)) * x[xOff + i];
+        return s;
+    }
+
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        var acc = jdk.incubator.vector.FloatVector.zero(F);
+        int i = 0, bound = F.loopBound(n);
+        for (; i < bound; i += F.length())
+            acc = jdk.incubator.vector.FloatVector.fromArray(F, a, aOff + i).fma(jdk.incubator.vector.FloatVector.fromArray(F, b, bOff + i), acc);
+        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }
 }

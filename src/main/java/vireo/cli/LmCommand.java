@@ -1,0 +1,15 @@
+package vireo.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code vireo lm …}: run language models and read their activations. */
+@Command(name = "lm", mixinStandardHelpOptions = true,
+        description = "Run language models (llama2.c .bin, Hugging Face Llama folders) with hooks on every layer.",
+        subcommands = {LmGenerateCommand.class, LmBenchCommand.class, LmActivationsCommand.class})
+public final class LmCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(System.out); }
+}

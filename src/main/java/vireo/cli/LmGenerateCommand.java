@@ -1,0 +1,55 @@
+package vireo.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import vireo.lm.Generator;
+import vireo.lm.Hooks;
+import vireo.lm.Models;
+
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code vireo lm generate}: stream a continuation of a prompt. */
+@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate text from a prompt, streaming tokens as they come.")
+public final class LmGenerateCommand implements Callable<Integer> {
+    @Mixin LmModelOptions modelOptions;
+
+    @Option(names = "--prompt", defaultValue = "", description = "Prompt text (default: empty, i.e. start from BOS).")
+    String prompt;
+
+    @Option(names = "--temperature", defaultValue = "0.8", description = "Sampling temperature; 0 is greedy (default ${DEFAULT-VALUE}).")
+    float temperature;
+
+    @Option(names = "--top-p", defaultValue = "0.9", description = "Nucleus sampling mass (default ${DEFAULT-VALUE}).")
+    float topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-tokens", defaultValue = "256", description = "New tokens at most (default ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--stats", description = "Print tokens/s on stderr at the end.")
+    boolean stats;
+
+    @Override
+    public Integer call() {
+        if (temperature < 0) throw new UserError("--temperature must be >= 0");
+        if (topP <= 0 || topP > 1) throw new UserError("--top-p must be in (0, 1]");
+        if (maxTokens < 0) throw new UserError("--max-tokens must be >= 0");
+        try (Models.Loaded m = modelOptions.load(true)) {
+            int[] ids = m.tokenizer().encode(prompt, true);
+            System.out.print(prompt);
+            var r = Generator.generate(m.model(), m.tokenizer(), ids,
+                    new Generator.Options(maxTokens, temperature, topP, seed, Set.of()), Hooks.NONE, piece -> {
+                        System.out.print(piece);
+                        System.out.flush();
+                    });
+            System.out.println();
+            if (stats) System.err.printf("prompt %d tokens, %.0f tok/s; generated %d tokens, %.0f tok/s%n",
+                    r.prompt().length, r.promptTokensPerSecond(), r.generated().length, r.generatedTokensPerSecond());
+        }
+        return 0;
+    }
+}

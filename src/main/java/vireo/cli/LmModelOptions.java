@@ -1,0 +1,26 @@
+package vireo.cli;
+
+import picocli.CommandLine.Option;
+import vireo.lm.Models;
+
+import java.nio.file.Path;
+
+/** --model / --tokenizer, shared by the lm and steer commands. */
+public final class LmModelOptions {
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "Model file (llama2.c .bin) or Hugging Face model folder.")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "Tokenizer file; default: the one beside the model.")
+    Path tokenizer;
+
+    Models.Loaded load(boolean needTokenizer) {
+        Models.Loaded m = Models.load(model, tokenizer);
+        if (needTokenizer && m.tokenizer() == null) {
+            m.close();
+            throw new UserError(model + ": no tokenizer found beside the model; pass --tokenizer");
+        }
+        return m;
+    }
+}

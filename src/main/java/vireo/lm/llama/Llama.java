@@ -1,0 +1,211 @@
+package vireo.lm.llama;
+
+import vireo.lm.Hooks;
+import vireo.lm.LanguageModel;
+import vireo.tensor.Kernels;
+import vireo.tensor.TensorView;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The Llama forward pass, one token at a time with a KV cache:
+ * <pre>
+ *   x   = embed[token]
+ *   per block:  h = x + Wo·Attn(RoPE(Wq·rms(x)), RoPE(Wk·rms(x)), Wv·rms(x))        (grouped-query attention)
+ *               x = h + Wdown·(silu(Wgate·rms(h)) ⊙ Wup·rms(h))
+ *   logits = Wcls·rms(x)
+ * </pre>
+ * Hook points per block: resid_pre, attn_out, mlp_out, resid_post.
+ */
+public final class Llama implements LanguageModel {
+    private final LlamaConfig c;
+    private final LlamaWeights w;
+    private final AutoCloseable resource; // the mapped file(s) the weights point into
+    private final float[][] normAtt, normFfn;
+    private final float[] normFinal;
+    private final float[] cos, sin; // [seqLen][headSize/2]
+    private final String[][] points; // [layer][resid_pre, attn_out, mlp_out, resid_post]
+    private final List<String> pointList = new ArrayList<>();
+
+    public Llama(LlamaConfig config, LlamaWeights weights, AutoCloseable resource) {
+        this.c = config;
+        this.w = weights;
+        this.resource = resource;
+        normAtt = new float[c.layers()][];
+        normFfn = new float[c.layers()][];
+        for (int l = 0; l < c.layers(); l++) {
+            normAtt[l] = w.attnNorm()[l].toFloatArray(); // norms are tiny: keep them as plain arrays
+            normFfn[l] = w.ffnNorm()[l].toFloatArray();
+        }
+        normFinal = w.finalNorm().toFloatArray();
+        int half = c.headSize() / 2;
+        int tablePositions = Math.min(c.seqLen(), 1 << 16);
+        cos = new float[tablePositions * half];
+        sin = new float[tablePositions * half];
+        for (int p = 0; p < tablePositions; p++)
+            for (int i = 0; i < half; i++) {
+                double a = p * c.invFreq(i);
+                cos[p * half + i] = (float) Math.cos(a);
+                sin[p * half + i] = (float) Math.sin(a);
+            }
+        points = new String[c.layers()][];
+        for (int l = 0; l < c.layers(); l++) {
+            points[l] = new String[]{"blocks." + l + ".resid_pre", "blocks." + l + ".attn_out", "blocks." + l + ".mlp_out", "blocks." + l + ".resid_post"};
+            pointList.addAll(List.of(points[l]));
+        }
+    }
+
+    public LlamaConfig config() { return c; }
+
+    @Override public String family() { return "llama"; }
+    @Override public int vocabSize() { return c.vocabSize(); }
+    @Override public int numLayers() { return c.layers(); }
+    @Override public int dModel() { return c.dim(); }
+    @Override public int maxSeqLen() { return c.seqLen(); }
+    @Override public List<String> hookPoints() { return pointList; }
+    @Override public State newState() { return new KvCache(); }
+
+    /** Keys and values of every past position per layer, plus scratch buffers so a step allocates nothing. */
+    final class KvCache implements State {
+        int pos;
+        float[][] keys = new float[c.layers()][], values = new float[c.layers()][];
+        int capacity;
+        final float[] x = new float[c.dim()], xb = new float[c.dim()], q = new float[c.dim()], att = new float[c.dim()],
+                out = new float[c.dim()], k = new float[c.kvDim()], v = new float[c.kvDim()],
+                h1 = new float[c.hiddenDim()], h3 = new float[c.hiddenDim()], logits = new float[c.vocabSize()];
+        float[] scores = new float[16];
+
+        KvCache() { grow(Math.min(c.seqLen(), 64)); }
+
+        void grow(int newCapacity) {
+            for (int l = 0; l < c.layers(); l++) {
+                keys[l] = keys[l] == null ? new float[newCapacity * c.kvDim()] : Arrays.copyOf(keys[l], newCapacity * c.kvDim());
+                values[l] = values[l] == null ? new float[newCapacity * c.kvDim()] : Arrays.copyOf(values[l], newCapacity * c.kvDim());
+            }
+            capacity = newCapacity;
+            if (scores.length < newCapacity) scores = new float[newCapacity];
+        }
+
+        @Override public int position() { return pos; }
+
+        @Override
+        public State copy() {
+            KvCache s = new KvCache();
+            s.grow(capacity);
+            for (int l = 0; l < c.layers(); l++) {
+                System.arraycopy(keys[l], 0, s.keys[l], 0, pos * c.kvDim());
+                System.arraycopy(values[l], 0, s.values[l], 0, pos * c.kvDim());
+            }
+            s.pos = pos;
+            return s;
+        }
+    }
+
+    @Override
+    public float[] step(State state, int token, Hooks hooks) {
+        KvCache s = (KvCache) state;
+        int pos = s.pos;
+        if (pos >= c.seqLen()) throw new IllegalStateException("context full: the model takes at most " + c.seqLen() + " positions");
+        if (token < 0 || token >= c.vocabSize()) throw new IllegalArgumentException("token " + token + " outside vocabulary of " + c.vocabSize());
+        if (pos >= s.capacity) s.grow(Math.min(c.seqLen(), s.capacity * 2));
+        int dim = c.dim(), kvDim = c.kvDim(), hs = c.headSize(), hidden = c.hiddenDim();
+        float[] x = s.x, xb = s.xb;
+        embed(token, x);
+        boolean hooked = !hooks.isEmpty();
+        for (int l = 0; l < c.layers(); l++) {
+            if (hooked) hooks.run(points[l][0], pos, x);
+            rmsNorm(xb, x, normAtt[l], c.normEps());
+            Kernels.matvec(w.wq()[l], xb, 0, s.q, 0);
+            Kernels.matvec(w.wk()[l], xb, 0, s.k, 0);
+            Kernels.matvec(w.wv()[l], xb, 0, s.v, 0);
+            rope(s.q, c.heads(), pos);
+            rope(s.k, c.kvHeads(), pos);
+            System.arraycopy(s.k, 0, s.keys[l], pos * kvDim, kvDim);
+            System.arraycopy(s.v, 0, s.values[l], pos * kvDim, kvDim);
+            attention(s, l, pos);
+            Kernels.matvec(w.wo()[l], s.att, 0, s.out, 0);
+            if (hooked) hooks.run(points[l][1], pos, s.out);
+            for (int i = 0; i < dim; i++) x[i] += s.out[i];
+
+            rmsNorm(xb, x, normFfn[l], c.normEps());
+            Kernels.matvec(w.gate()[l], xb, 0, s.h1, 0);
+            Kernels.matvec(w.up()[l], xb, 0, s.h3, 0);
+            for (int i = 0; i < hidden; i++) {
+                float g = s.h1[i];
+                s.h1[i] = g / (1f + (float) Math.exp(-g)) * s.h3[i];
+            }
+            Kernels.matvec(w.down()[l], s.h1, 0, s.out, 0);
+            if (hooked) hooks.run(points[l][2], pos, s.out);
+            for (int i = 0; i < dim; i++) x[i] += s.out[i];
+            if (hooked) hooks.run(points[l][3], pos, x);
+        }
+        rmsNorm(xb, x, normFinal, c.normEps());
+        Kernels.matvec(w.classifier(), xb, 0, s.logits, 0);
+        s.pos++;
+        return s.logits;
+    }
+
+    private void embed(int token, float[] x) {
+        TensorView row = w.tokenEmbedding();
+        int dim = c.dim();
+        long base = (long) token * dim;
+        for (int i = 0; i < dim; i++) x[i] = row.getFloat(base + i);
+    }
+
+    static void rmsNorm(float[] out, float[] x, float[] weight, float eps) {
+        float ss = Kernels.dot(x, 0, x, 0, x.length);
+        float inv = (float) (1.0 / Math.sqrt(ss / x.length + eps));
+        for (int i = 0; i < x.length; i++) out[i] = weight[i] * (x[i] * inv);
+    }
+
+    /** Rotates each head's vector by position-dependent angles, pairing elements as the checkpoint expects. */
+    private void rope(float[] v, int nHeads, int pos) {
+        int hs = c.headSize(), half = hs / 2, t = pos * half;
+        for (int h = 0; h < nHeads; h++) {
+            int o = h * hs;
+            for (int i = 0; i < half; i++) {
+                int a, b;
+                if (c.ropeInterleaved()) { a = o + 2 * i; b = a + 1; } else { a = o + i; b = o + i + half; }
+                float fc = cos[t + i], fs = sin[t + i], va = v[a], vb = v[b];
+                v[a] = va * fc - vb * fs;
+                v[b] = va * fs + vb * fc;
+            }
+        }
+    }
+
+    /** Causal softmax attention of each query head over the cached keys of its key/value group. */
+    private void attention(KvCache s, int l, int pos) {
+        int hs = c.headSize(), kvDim = c.kvDim(), group = c.heads() / c.kvHeads();
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        float[] keys = s.keys[l], values = s.values[l], sc = s.scores, att = s.att, q = s.q;
+        for (int h = 0; h < c.heads(); h++) {
+            int qo = h * hs, ko = (h / group) * hs;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t = 0; t <= pos; t++) {
+                float d = Kernels.dot(q, qo, keys, t * kvDim + ko, hs) * scale;
+                sc[t] = d;
+                if (d > max) max = d;
+            }
+            float sum = 0f;
+            for (int t = 0; t <= pos; t++) sum += sc[t] = (float) Math.exp(sc[t] - max);
+            float inv = 1f / sum;
+            Arrays.fill(att, qo, qo + hs, 0f);
+            for (int t = 0; t <= pos; t++) {
+                float a = sc[t] * inv;
+                int vo = t * kvDim + ko;
+                for (int i = 0; i < hs; i++) att[qo + i] += a * values[vo + i];
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (resource != null) resource.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

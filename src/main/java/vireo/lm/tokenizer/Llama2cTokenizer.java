@@ -1,0 +1,122 @@
+package vireo.lm.tokenizer;
+
+import vireo.io.InvalidFileException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * llama2.c's tokenizer file: int32 max_token_length, then per token a float32 merge score, an int32 length and the
+ * piece's bytes. Encoding is sentencepiece-style: a dummy-prefix space, one token per code point (UTF-8 bytes as
+ * {@code <0xXX>} tokens, id = byte + 3, when the code point is not in the vocabulary), then repeatedly merge the
+ * adjacent pair whose merged piece has the best score. Ids 0, 1, 2 are unk, BOS, EOS.
+ */
+public final class Llama2cTokenizer implements Tokenizer {
+    private final byte[][] pieces;
+    private final float[] scores;
+    private final Map<String, Integer> ids = new HashMap<>();
+
+    private Llama2cTokenizer(byte[][] pieces, float[] scores) {
+        this.pieces = pieces;
+        this.scores = scores;
+        for (int i = 0; i < pieces.length; i++) ids.putIfAbsent(new String(pieces[i], StandardCharsets.UTF_8), i);
+    }
+
+    /** Reads a tokenizer file of {@code vocabSize} entries (the size comes from the model's header). */
+    public static Llama2cTokenizer read(Path path, int vocabSize) {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new InvalidFileException(path, "no such file");
+        } catch (IOException e) {
+            throw new InvalidFileException(path, "cannot read: " + e.getMessage(), e);
+        }
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            int maxLen = b.getInt();
+            if (maxLen <= 0 || maxLen > 1 << 16) throw new InvalidFileException(path, "not a llama2.c tokenizer: max token length " + maxLen);
+            byte[][] pieces = new byte[vocabSize][];
+            float[] scores = new float[vocabSize];
+            for (int i = 0; i < vocabSize; i++) {
+                scores[i] = b.getFloat();
+                int len = b.getInt();
+                if (len < 0 || len > maxLen || len > b.remaining())
+                    throw new InvalidFileException(path, "token " + i + " has an impossible length " + len);
+                pieces[i] = new byte[len];
+                b.get(pieces[i]);
+            }
+            return new Llama2cTokenizer(pieces, scores);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new InvalidFileException(path, "truncated: ends before " + vocabSize + " tokens (does it belong to this model?)");
+        }
+    }
+
+    @Override public int vocabSize() { return pieces.length; }
+    @Override public int bos() { return 1; }
+    @Override public int eos() { return 2; }
+    @Override public int idOf(String piece) { return ids.getOrDefault(piece, -1); }
+
+    @Override
+    public int[] encode(String text, boolean bos) {
+        int[] t = new int[text.length() * 4 + 3];
+        int n = 0;
+        if (bos) t[n++] = 1;
+        if (!text.isEmpty()) {
+            Integer space = ids.get(" ");
+            if (space != null) t[n++] = space;
+        }
+        int start = n;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            String ch = new String(Character.toChars(cp));
+            i += Character.charCount(cp);
+            Integer id = ids.get(ch);
+            if (id != null) t[n++] = id;
+            else for (byte by : ch.getBytes(StandardCharsets.UTF_8)) t[n++] = (by & 0xff) + 3;
+        }
+        // merge the best-scoring adjacent pair until none merges (run.c's loop)
+        while (true) {
+            float best = -1e10f;
+            int at = -1, merged = -1;
+            for (int i = Math.max(start - 1, bos ? 1 : 0); i + 1 < n; i++) {
+                Integer id = ids.get(new String(concat(pieces[t[i]], pieces[t[i + 1]]), StandardCharsets.UTF_8));
+                if (id != null && scores[id] > best) {
+                    best = scores[id];
+                    at = i;
+                    merged = id;
+                }
+            }
+            if (at < 0) break;
+            t[at] = merged;
+            System.arraycopy(t, at + 2, t, at + 1, n - at - 2);
+            n--;
+        }
+        return Arrays.copyOf(t, n);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Override
+    public byte[] piece(int previous, int token) {
+        byte[] p = pieces[token];
+        if (token == 1 || token == 2) return new byte[0];
+        if (previous == 1 && p.length > 0 && p[0] == ' ') p = Arrays.copyOfRange(p, 1, p.length);
+        if (p.length == 6 && p[0] == '<' && p[1] == '0' && p[2] == 'x' && p[5] == '>') {
+            return new byte[]{(byte) Integer.parseInt(new String(p, 3, 2, StandardCharsets.US_ASCII), 16)};
+        }
+        return p;
+    }
+}

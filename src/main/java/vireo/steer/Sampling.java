@@ -1,0 +1,87 @@
+package vireo.steer;
+
+import vireo.lm.Hooks;
+import vireo.lm.LanguageModel;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** Generation with hooks on: temperature sampling (greedy at T = 0) from a seeded generator. */
+public final class Sampling {
+    private Sampling() {}
+
+    /**
+     * Consumes {@code prompt} then samples up to {@code maxTokens} tokens with {@code hooks} on every step (the
+     * hooks' position predicates pick prompt or generated tokens). Stops after {@code stopToken} (if ≥ 0).
+     */
+    public static int[] generate(LanguageModel model, int[] prompt, Hooks hooks, int maxTokens, double temperature,
+                                 long seed, int stopToken) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        LanguageModel.State s = model.newState();
+        float[] logits = null;
+        for (int t : prompt) logits = model.step(s, t, hooks);
+        int[] out = new int[maxTokens];
+        int n = 0;
+        while (n < maxTokens && s.position() < model.maxSeqLen()) {
+            int next = sample(logits, temperature, rng);
+            out[n++] = next;
+            if (next == stopToken) break;
+            if (n < maxTokens) logits = model.step(s, next, hooks);
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    static int sample(float[] logits, double temperature, SplittableRandom rng) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+        if (temperature <= 0) return best;
+        double[] p = new double[logits.length];
+        double z = 0;
+        for (int i = 0; i < p.length; i++) z += p[i] = Math.exp((logits[i] - logits[best]) / temperature);
+        double u = rng.nextDouble() * z;
+        for (int i = 0; i < p.length; i++) if ((u -= p[i]) <= 0) return i;
+        return best;
+    }
+
+    /**
+     * Coherence: perplexity of {@code continuation} after {@code prompt} under the model with {@code hooks}
+     * (pass {@link Hooks#NONE} to score steered text under the unsteered model): exp of the mean negative
+     * log-likelihood of the continuation tokens.
+     */
+    public static double perplexity(LanguageModel model, int[] prompt, int[] continuation, Hooks hooks) {
+        if (continuation.length == 0) return Double.NaN;
+        LanguageModel.State s = model.newState();
+        float[] logits = null;
+        for (int t : prompt) logits = model.step(s, t, hooks);
+        double nll = 0;
+        for (int i = 0; i < continuation.length; i++) {
+            nll -= logSoftmax(logits, continuation[i]);
+            if (i + 1 < continuation.length) logits = model.step(s, continuation[i], hooks);
+        }
+        return Math.exp(nll / continuation.length);
+    }
+
+    /**
+     * log p(continuation | prompt) summed over the continuation's tokens, teacher-forced, with {@code hooks} on
+     * every step (their position predicates decide which tokens are edited).
+     */
+    public static double logProb(LanguageModel model, int[] prompt, int[] continuation, Hooks hooks) {
+        LanguageModel.State s = model.newState();
+        float[] logits = null;
+        for (int t : prompt) logits = model.step(s, t, hooks);
+        double lp = 0;
+        for (int i = 0; i < continuation.length; i++) {
+            lp += logSoftmax(logits, continuation[i]);
+            if (i + 1 < continuation.length) logits = model.step(s, continuation[i], hooks);
+        }
+        return lp;
+    }
+
+    static double logSoftmax(float[] logits, int token) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) max = Math.max(max, l);
+        double z = 0;
+        for (float l : logits) z += Math.exp(l - max);
+        return logits[token] - max - Math.log(z);
+    }
+}

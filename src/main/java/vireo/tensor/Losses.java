@@ -1,0 +1,100 @@
+package vireo.tensor;
+
+import java.util.Arrays;
+
+/** Scalar training losses, each a mean like PyTorch's default reduction. */
+public final class Losses {
+    private Losses() {}
+
+    /**
+     * Cross-entropy of logits [..., V] against integer targets (one per row), averaged over rows:
+     * mean(logsumexp(z) − z[target]). dL/dz = (softmax(z) − onehot) / rows.
+     */
+    public static Tensor crossEntropy(Tensor logits, int[] targets) {
+        int v = logits.dim(-1), rows = logits.size() / v;
+        if (targets.length != rows) throw new IllegalArgumentException(targets.length + " targets for " + rows + " rows of logits");
+        float[] logp = new float[logits.size()];
+        double loss = 0;
+        for (int r = 0; r < rows; r++) {
+            if (targets[r] < 0 || targets[r] >= v) throw new IndexOutOfBoundsException("target " + targets[r] + " outside " + v + " classes");
+            Ops.softmaxRow(logits.data, logp, r * v, v, true);
+            loss -= logp[r * v + targets[r]];
+        }
+        Tensor out = Tensor.scalar((float) (loss / rows));
+        return Tensor.record(out, "crossEntropy", () -> {
+            float g = out.grad[0] / rows;
+            float[] dz = logits.gradBuffer();
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < v; j++) dz[r * v + j] += g * (float) Math.exp(logp[r * v + j]);
+                dz[r * v + targets[r]] -= g;
+            }
+        }, logits);
+    }
+
+    /**
+     * KL(p ‖ q) from log-probabilities [..., V] (tuned-lens style): mean over rows of Σ p·(log p − log q). Both
+     * inputs may take gradients: ∂/∂log p = p·(log p − log q + 1), ∂/∂log q = −p (each over rows).
+     */
+    public static Tensor klDivergence(Tensor logP, Tensor logQ) {
+        if (!Arrays.equals(logP.shape, logQ.shape))
+            throw new IllegalArgumentException("klDivergence shapes differ: " + Arrays.toString(logP.shape) + " vs " + Arrays.toString(logQ.shape));
+        int v = logP.dim(-1), rows = logP.size() / v;
+        double s = 0;
+        for (int i = 0; i < logP.size(); i++) {
+            double lp = logP.data[i];
+            if (lp > Double.NEGATIVE_INFINITY) s += Math.exp(lp) * (lp - logQ.data[i]);
+        }
+        Tensor out = Tensor.scalar((float) (s / rows));
+        return Tensor.record(out, "klDivergence", () -> {
+            float g = out.grad[0] / rows;
+            float[] gp = logP.requiresGrad() ? logP.gradBuffer() : null, gq = logQ.requiresGrad() ? logQ.gradBuffer() : null;
+            for (int i = 0; i < logP.size(); i++) {
+                float lp = logP.data[i], p = (float) Math.exp(lp);
+                if (p == 0f) continue;
+                if (gp != null) gp[i] += g * p * (lp - logQ.data[i] + 1);
+                if (gq != null) gq[i] -= g * p;
+            }
+        }, logP, logQ);
+    }
+
+    /** mean |a − b| (nn.L1Loss); the gradient at a tie is 0, like torch.sign. */
+    public static Tensor l1(Tensor a, Tensor b) {
+        sameShape("l1", a, b);
+        int n = a.size();
+        double s = 0;
+        for (int i = 0; i < n; i++) s += Math.abs(a.data[i] - b.data[i]);
+        Tensor out = Tensor.scalar((float) (s / n));
+        return Tensor.record(out, "l1", () -> {
+            float g = out.grad[0] / n;
+            float[] ga = a.requiresGrad() ? a.gradBuffer() : null, gb = b.requiresGrad() ? b.gradBuffer() : null;
+            for (int i = 0; i < n; i++) {
+                float d = g * Math.signum(a.data[i] - b.data[i]);
+                if (ga != null) ga[i] += d;
+                if (gb != null) gb[i] -= d;
+            }
+        }, a, b);
+    }
+
+    /** mean (a − b)² (nn.MSELoss). */
+    public static Tensor mse(Tensor a, Tensor b) {
+        sameShape("mse", a, b);
+        int n = a.size();
+        double s = 0;
+        for (int i = 0; i < n; i++) { double d = a.data[i] - b.data[i]; s += d * d; }
+        Tensor out = Tensor.scalar((float) (s / n));
+        return Tensor.record(out, "mse", () -> {
+            float g = 2 * out.grad[0] / n;
+            float[] ga = a.requiresGrad() ? a.gradBuffer() : null, gb = b.requiresGrad() ? b.gradBuffer() : null;
+            for (int i = 0; i < n; i++) {
+                float d = g * (a.data[i] - b.data[i]);
+                if (ga != null) ga[i] += d;
+                if (gb != null) gb[i] -= d;
+            }
+        }, a, b);
+    }
+
+    private static void sameShape(String op, Tensor a, Tensor b) {
+        if (!Arrays.equals(a.shape, b.shape))
+            throw new IllegalArgumentException(op + " shapes differ: " + Arrays.toString(a.shape) + " vs " + Arrays.toString(b.shape));
+    }
+}

@@ -1,0 +1,105 @@
+package vireo.tensor;
+
+import org.junit.jupiter.api.Test;
+
+import static vireo.tensor.GradCheck.check;
+import static vireo.tensor.GradCheck.param;
+import static vireo.tensor.GradCheck.paramAwayFromZero;
+
+class ConvGradTest {
+    @Test
+    void conv3dStrideOneSamePadding() {
+        check("conv3d", in -> Conv.conv3d(in.get(0), in.get(1), in.get(2), 1, 1, 1),
+                param(1, 2, 2, 3, 4, 3), param(2, 3, 2, 3, 3, 3), param(3, 3));
+    }
+
+    @Test
+    void conv3dStridedDilatedUnevenPadding() {
+        check("conv3d strided", in -> Conv.conv3d(in.get(0), in.get(1), in.get(2), new int[]{2, 1, 2}, new int[]{1, 2, 0}, new int[]{1, 2, 1}),
+                param(4, 1, 2, 5, 4, 6), param(5, 2, 2, 2, 3, 3), param(6, 2));
+    }
+
+    @Test
+    void conv3dWithoutBias() {
+        check("conv3d no bias", in -> Conv.conv3d(in.get(0), in.get(1), null, new int[]{1, 2, 1}, new int[]{0, 1, 1}, new int[]{2, 1, 1}),
+                param(7, 2, 1, 6, 5, 3), param(8, 2, 1, 2, 2, 2));
+    }
+
+    @Test
+    void convTranspose3d() {
+        check("convTranspose3d", in -> Conv.convTranspose3d(in.get(0), in.get(1), in.get(2), new int[]{1, 2, 2}, new int[]{1, 1, 1}),
+                param(9, 1, 2, 3, 3, 2), param(10, 2, 3, 3, 4, 4), param(11, 3));
+    }
+
+    @Test
+    void convTranspose3dOutputPaddingDilation() {
+        check("convTranspose3d outpad", in -> Conv.convTranspose3d(in.get(0), in.get(1), in.get(2), new int[]{2, 1, 3},
+                        new int[]{0, 1, 1}, new int[]{1, 0, 2}, new int[]{1, 2, 1}),
+                param(12, 2, 2, 2, 3, 2), param(13, 2, 1, 2, 2, 3), param(14, 1));
+    }
+
+    @Test
+    void reflectionPad3d() {
+        check("reflectionPad3d", in -> Conv.reflectionPad3d(in.get(0), new int[]{1, 2, 2, 0, 1, 1}), param(15, 1, 2, 3, 3, 3));
+    }
+
+    @Test
+    void batchNormTrainingAndEval() {
+        Tensor rm = Tensor.zeros(3), rv = Tensor.full(1f, 3);
+        check("batchNorm train", in -> Norms.batchNorm(in.get(0), in.get(1), in.get(2), null, null, true),
+                param(16, 2, 3, 2, 2, 2), param(17, 3), param(18, 3));
+        check("batchNorm eval", in -> Norms.batchNorm(in.get(0), in.get(1), in.get(2), rm, rv, false),
+                param(19, 2, 3, 2, 1, 2), param(20, 3), param(21, 3));
+    }
+
+    @Test
+    void activations() {
+        check("relu", in -> Activations.relu(in.get(0)), paramAwayFromZero(22, 0.05f, 3, 5));
+        check("leakyRelu", in -> Activations.leakyRelu(in.get(0), 0.1f), paramAwayFromZero(23, 0.05f, 3, 5));
+        check("sigmoid", in -> Activations.sigmoid(in.get(0)), param(24, 3, 5));
+        check("tanh", in -> Activations.tanh(in.get(0)), param(25, 3, 5));
+        check("silu", in -> Activations.silu(in.get(0)), param(26, 3, 5));
+        check("gelu", in -> Activations.gelu(in.get(0)), param(27, 3, 5));
+        check("softplus", in -> Activations.softplus(in.get(0)), param(28, 3, 5));
+    }
+
+    @Test
+    void reflectPaddedConvEqualsPadThenConv() {
+        Tensor x = param(30, 1, 2, 4, 3, 3), w = param(31, 2, 2, 3, 3, 3), b = param(32, 2);
+        Tensor a = Conv.conv3dReflect(x, w, b, 1, 1, 1), c = Conv.conv3d(Conv.reflectionPad3d(x, 1), w, b, 1, 0, 1);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c.data, a.data);
+        check("conv3dReflect", in -> Conv.conv3dReflect(in.get(0), in.get(1), in.get(2), 1, 1, 1), x, w, b);
+    }
+
+    /** The threaded, tiled, phased path must equal a single-threaded run bit for bit on a multi-tile volume. */
+    @Test
+    void threadCountDoesNotChangeResults() {
+        Tensor x = param(33, 2, 3, 7, 40, 9), w = param(34, 4, 3, 3, 3, 3), b = param(35, 4);
+        int before = Parallel.threads();
+        float[][] runs = new float[2][];
+        float[][] grads = new float[2][];
+        try {
+            for (int r = 0; r < 2; r++) {
+                Parallel.setThreads(r == 0 ? 1 : 3);
+                x.zeroGrad();
+                w.zeroGrad();
+                Tensor y = Conv.conv3d(x, w, b, new int[]{1, 1, 1}, new int[]{1, 1, 1}, new int[]{1, 2, 1});
+                runs[r] = y.data;
+                Tensor t = Conv.convTranspose3d(y, Tensor.zeros(4, 2, 3, 4, 4).requiresGrad(true), null, new int[]{1, 2, 2}, new int[]{1, 1, 1});
+                Ops.sum(Ops.mul(t, t)).backward();
+                Ops.sum(Ops.mul(y, y)).backward();
+                grads[r] = concat(x.grad, w.grad);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(runs[0], runs[1]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(grads[0], grads[1]);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}
