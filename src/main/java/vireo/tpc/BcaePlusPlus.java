@@ -140,6 +140,31 @@ public final class BcaePlusPlus implements WedgeCodec {
         return new Wedge(reco);
     }
 
+    /** Every trainable tensor by a PyTorch-like name, in a fixed order. */
+    public java.util.LinkedHashMap<String, Tensor> namedParameters() {
+        var m = new java.util.LinkedHashMap<String, Tensor>();
+        for (int i = 0; i < encoder.size(); i++) {
+            Block b = encoder.get(i);
+            String p = "encoder.blocks." + i + ".";
+            m.put(p + "main.0.weight", b.mainW); m.put(p + "main.0.bias", b.mainB);
+            m.put(p + "main.2.weight", b.main2W); m.put(p + "main.2.bias", b.main2B);
+            m.put(p + "side.weight", b.sideW); m.put(p + "side.bias", b.sideB);
+            m.put(p + "rezero_alpha", b.alpha);
+        }
+        m.put("encoder.out.weight", codeW);
+        m.put("encoder.out.bias", codeB);
+        for (var e : java.util.Map.of("decoder.reg.", reg, "decoder.clf.", clf).entrySet()) {
+            Decoder d = e.getValue();
+            for (int i = 0; i < d.weights.size(); i++) {
+                m.put(e.getKey() + i + ".weight", d.weights.get(i));
+                m.put(e.getKey() + i + ".bias", d.biases.get(i));
+            }
+            m.put(e.getKey() + "out.weight", d.outW);
+            m.put(e.getKey() + "out.bias", d.outB);
+        }
+        return m;
+    }
+
     /** Input voxels over code values: 764,928 / 24,576 = 31.125 (both at 16 bits). */
     public static double compressionRatio() { return (double) Wedge.VOXELS / (CODE_SHAPE[0] * CODE_SHAPE[1] * CODE_SHAPE[2] * CODE_SHAPE[3]); }
 }

@@ -136,6 +136,18 @@ public final class SzCodec implements WedgeCodec {
         return new SzCodec(lo);
     }
 
+    /**
+     * SZ at a target MAE: each wedge gets the bound {@link #forTargetMae} finds for it (the bound travels in the
+     * code, so decoding needs nothing else). 0.04 is about BCAE-VS's MAE on the sample wedge with the random gate.
+     */
+    public static WedgeCodec atMae(double targetMae) {
+        return new WedgeCodec() {
+            @Override public String name() { return "sz@mae" + targetMae; }
+            @Override public byte[] encode(Wedge w) { return forTargetMae(w, targetMae).encode(w); }
+            @Override public Wedge decode(byte[] code) { return new SzCodec(1.0).decode(code); }
+        };
+    }
+
     private static final class VarintOut {
         private byte[] buf;
         private int n;

@@ -46,6 +46,12 @@ public final class ThroughputBench {
         Simulator sim = new Simulator();
         List<Row> rows = new ArrayList<>();
         KeptVoxels someCode = null;
+        // warm the JIT on every path once before any timing, so the first occupancy is not measured cold
+        List<Wedge> warm = List.of(sim.simulate(0.05, cfg.seed()).wedge(), sim.simulate(0.001, cfg.seed()).wedge());
+        BcaeVsCodec warmCodec = new BcaeVsCodec(model, new Gate.Random(cfg.seed()));
+        for (int rep = 0; rep < 3; rep++)
+            Parallel.forRange(warm.size(), i -> { model.encodeWedge(warm.get(i)); warmCodec.encode(warm.get(i)); });
+        if (dense != null) Tensor.noGrad(() -> dense.encode(BcaePlusPlus.input(warm.getFirst())));
         for (double occ : cfg.occupancies()) {
             List<Wedge> wedges = new ArrayList<>();
             for (int i = 0; i < cfg.wedges(); i++) wedges.add(sim.simulate(occ, cfg.seed() * 1000 + i).wedge());
