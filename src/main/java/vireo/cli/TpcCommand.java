@@ -18,6 +18,7 @@ import java.nio.file.Path;
                 TpcTrainCommand.class,
                 TpcBenchCommand.class,
                 TpcSimulateCommand.class,
+                TpcTrainDenseCommand.class,
         })
 public final class TpcCommand implements Runnable {
     @Override

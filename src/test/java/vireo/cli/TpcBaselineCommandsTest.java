@@ -69,6 +69,18 @@ class TpcBaselineCommandsTest {
     }
 
     @Test
+    void trainDenseSavesSafetensors(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bcaepp.safetensors");
+        String json = capture(() -> assertEquals(0, Main.run("tpc", "train-dense", "--simulate", "1", "--occupancy", "0.05",
+                "--steps", "2", "--batch", "1", "--crop", "16,16", "-o", out.toString(), "--json")));
+        assertEquals(2, new ObjectMapper().readTree(json).get("curve").size());
+        try (var f = vireo.io.SafeTensors.read(out)) {
+            assertArrayEquals(new int[]{8, 1, 3, 4, 4}, f.get("encoder.blocks.0.side.weight").shape());
+            assertEquals("bcae++", f.metadata().get("model"));
+        }
+    }
+
+    @Test
     void decoderFlopCountMatchesTheReferenceArithmetic() {
         // 22,250 multiply-adds per voxel per head (reference §1.7) → 2 heads × 2 FLOPs × 764,928 voxels
         assertEquals(2 * 2 * 22_250.0 * 764_928 / 1e9, ThroughputBench.decoderGflopPerWedge(), 1e-3);
