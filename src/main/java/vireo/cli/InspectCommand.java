@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code vireo inspect FILE}: the tensors in any supported file, format found from its first bytes. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "List the tensors (name, dtype, shape) and totals of a safetensors file, sharded safetensors "
-                + "index or folder, PyTorch .pt/.pth checkpoint or .npy array.")
+                + "index or folder, PyTorch .pt/.pth checkpoint, .npy array, llama2.c or rwkv.cpp model.")
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Tensor file, sharded index json, or model folder.")
     Path file;
@@ -29,7 +29,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Inventory inv = Inventory.of(file);
+        Inventory inv = inventory(file);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(inv));
@@ -38,6 +38,21 @@ public final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Tensor formats from vireo.io, then the model formats the language-model packages read. */
+    static Inventory inventory(Path file) {
+        if (java.nio.file.Files.isRegularFile(file) && vireo.lm.llama.Llama2cFile.looksLike(file)) {
+            try (var f = vireo.lm.llama.Llama2cFile.open(file)) {
+                return Inventory.of(f);
+            }
+        }
+        if (java.nio.file.Files.isRegularFile(file) && vireo.lm.rwkv.RwkvCpp.looksLike(file)) {
+            try (var f = vireo.lm.rwkv.RwkvCpp.read(file)) {
+                return Inventory.of(f);
+            }
+        }
+        return Inventory.of(file);
     }
 
     static void print(Inventory inv, PrintWriter out) {

@@ -1,12 +1,32 @@
 package vireo.cli;
 
+import vireo.lm.Models;
+import vireo.lm.tokenizer.Tokenizer;
+import vireo.steer.TextCodec;
+
 import java.nio.file.Path;
 
-/** Stand-in until vireo.lm.Models (the Llama helper's loader) is merged: then this calls it directly. */
+/** Opens a model for steering through {@link Models#load} and adapts its tokenizer to {@link TextCodec}. */
 final class ModelLoading {
     private ModelLoading() {}
 
     static SteerCommand.Loaded load(Path model, Path tokenizer) {
-        throw new UserError("loading " + model + " needs vireo.lm.Models, which this build does not have yet");
+        Models.Loaded m = Models.load(model, tokenizer);
+        TextCodec codec;
+        if (m.tokenizer() != null) codec = codec(m.tokenizer());
+        else if (m.model().vocabSize() == 256) codec = TextCodec.bytes();
+        else {
+            m.close();
+            throw new UserError(model + ": no tokenizer found beside the model; pass --tokenizer");
+        }
+        return new SteerCommand.Loaded(m.model(), codec, model.getFileName().toString());
+    }
+
+    /** Steering prompts start a sequence, so they get the model's BOS token. */
+    static TextCodec codec(Tokenizer t) {
+        return new TextCodec() {
+            @Override public int[] encode(String text) { return t.encode(text, true); }
+            @Override public String decode(int[] tokens) { return t.decode(tokens); }
+        };
     }
 }

@@ -29,12 +29,7 @@ public final class TpcCommand implements Runnable {
     /** --checkpoint, else ../shared/models/bcae-vs/model_last.pth (or under $VIREO_SHARED), else a one-line error. */
     static Path checkpoint(Path given) {
         if (given != null) return given;
-        String env = System.getenv("VIREO_SHARED");
-        for (Path root : env == null ? new Path[]{Path.of("..", "shared")} : new Path[]{Path.of(env), Path.of("..", "shared")}) {
-            Path p = root.resolve(DEFAULT_CHECKPOINT);
-            if (Files.isRegularFile(p)) return p;
-        }
-        throw new UserError("no BCAE-VS checkpoint: ../shared/" + DEFAULT_CHECKPOINT + " not found; pass --checkpoint FILE");
+        return SharedFolder.find(DEFAULT_CHECKPOINT).orElseThrow(() -> new UserError("no BCAE-VS checkpoint: ../shared/" + DEFAULT_CHECKPOINT + " not found; pass --checkpoint FILE"));
     }
 
     static BcaeVs model(Path given) { return BcaeVs.load(checkpoint(given)); }

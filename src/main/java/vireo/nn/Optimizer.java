@@ -27,4 +27,17 @@ public abstract class Optimizer {
     public void setLr(double lr) { this.lr = lr; }
 
     public List<Tensor> params() { return params; }
+
+    /**
+     * torch.nn.utils.clip_grad_norm_: the global L2 norm of all gradients; if it exceeds {@code maxNorm}, every
+     * gradient is scaled by maxNorm / (norm + 1e-6). Returns the norm before clipping.
+     */
+    public static double clipGradNorm(List<Tensor> params, double maxNorm) {
+        double ss = 0;
+        for (Tensor p : params) if (p.grad != null) for (float g : p.grad) ss += (double) g * g;
+        double norm = Math.sqrt(ss), scale = maxNorm / (norm + 1e-6);
+        if (scale < 1)
+            for (Tensor p : params) if (p.grad != null) for (int i = 0; i < p.grad.length; i++) p.grad[i] *= (float) scale;
+        return norm;
+    }
 }

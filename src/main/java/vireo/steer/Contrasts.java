@@ -22,10 +22,19 @@ public final class Contrasts {
         return new ContrastSet(name, PositionRule.ANSWER_LETTER, pos, neg);
     }
 
-    /** ACE "prompts": harmful prompts (positive) vs harmless (negative), read at the last prompt token. */
+    /**
+     * ACE "prompts": harmful prompts (positive) vs harmless (negative), read at the last token of the prompt as the
+     * model sees it before answering: the template's A/B "(" and trailing spaces are dropped, so with a chat
+     * template this is the end of the assistant header, as in steering-llama3.
+     */
     public static ContrastSet acePrompts(List<SteeringData.AceRow> rows, PromptTemplate t, TextCodec codec) {
         List<int[]> pos = new ArrayList<>(), neg = new ArrayList<>();
-        for (SteeringData.AceRow r : rows) (r.harmful() ? pos : neg).add(codec.encode(t.apply(r.prompt())));
+        for (SteeringData.AceRow r : rows) {
+            String p = t.apply(r.prompt());
+            if (p.endsWith("(")) p = p.substring(0, p.length() - 1);
+            while (p.endsWith(" ")) p = p.substring(0, p.length() - 1);
+            (r.harmful() ? pos : neg).add(codec.encode(p));
+        }
         return new ContrastSet("ace", PositionRule.LAST_PROMPT_TOKEN, pos, neg);
     }
 

@@ -2,11 +2,14 @@ package vireo.steer;
 
 import vireo.lm.Hooks;
 import vireo.lm.LanguageModel;
+import vireo.lm.Sampler;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
-/** Generation with hooks on: temperature sampling (greedy at T = 0) from a seeded generator. */
+/**
+ * Generation with hooks on, sampled by {@link vireo.lm.Sampler} (temperature, greedy at T = 0, seeded), and the
+ * teacher-forced scores steering evaluations need.
+ */
 public final class Sampling {
     private Sampling() {}
 
@@ -16,31 +19,19 @@ public final class Sampling {
      */
     public static int[] generate(LanguageModel model, int[] prompt, Hooks hooks, int maxTokens, double temperature,
                                  long seed, int stopToken) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        Sampler sampler = new Sampler((float) temperature, 1f, seed);
         LanguageModel.State s = model.newState();
         float[] logits = null;
         for (int t : prompt) logits = model.step(s, t, hooks);
         int[] out = new int[maxTokens];
         int n = 0;
         while (n < maxTokens && s.position() < model.maxSeqLen()) {
-            int next = sample(logits, temperature, rng);
+            int next = sampler.sample(logits);
             out[n++] = next;
             if (next == stopToken) break;
             if (n < maxTokens) logits = model.step(s, next, hooks);
         }
         return Arrays.copyOf(out, n);
-    }
-
-    static int sample(float[] logits, double temperature, SplittableRandom rng) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-        if (temperature <= 0) return best;
-        double[] p = new double[logits.length];
-        double z = 0;
-        for (int i = 0; i < p.length; i++) z += p[i] = Math.exp((logits[i] - logits[best]) / temperature);
-        double u = rng.nextDouble() * z;
-        for (int i = 0; i < p.length; i++) if ((u -= p[i]) <= 0) return i;
-        return best;
     }
 
     /**

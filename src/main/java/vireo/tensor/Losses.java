@@ -57,6 +57,26 @@ public final class Losses {
         }, logP, logQ);
     }
 
+    /**
+     * Binary cross-entropy on logits (nn.BCEWithLogitsLoss, mean): max(z, 0) − z·y + log(1 + e^−|z|), stable for
+     * any z; dL/dz = (σ(z) − y)/n. Targets y in [0, 1] take no gradient.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets) {
+        sameShape("binaryCrossEntropyWithLogits", logits, targets);
+        int n = logits.size();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double z = logits.data[i];
+            s += Math.max(z, 0) - z * targets.data[i] + Math.log1p(Math.exp(-Math.abs(z)));
+        }
+        Tensor out = Tensor.scalar((float) (s / n));
+        return Tensor.record(out, "binaryCrossEntropyWithLogits", () -> {
+            float g = out.grad[0] / n;
+            float[] dz = logits.gradBuffer();
+            for (int i = 0; i < n; i++) dz[i] += g * (float) (Activations.sigmoid(logits.data[i]) - targets.data[i]);
+        }, logits);
+    }
+
     /** mean |a − b| (nn.L1Loss); the gradient at a tie is 0, like torch.sign. */
     public static Tensor l1(Tensor a, Tensor b) {
         sameShape("l1", a, b);

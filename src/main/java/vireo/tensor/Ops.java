@@ -18,43 +18,89 @@ public final class Ops {
     @FunctionalInterface
     interface Binary { float apply(float a, float b); }
 
-    public static Tensor add(Tensor a, Tensor b) { return binary(a, b, "add", Float::sum, (x, y, o) -> 1f, (x, y, o) -> 1f); }
+    /** z[i] = f(x[i], y[i]) over [lo, hi): each op's own loop, so the JIT vectorises it for that op alone. */
+    @FunctionalInterface
+    interface SameShapeForward { void run(float[] x, float[] y, float[] z, int lo, int hi); }
 
-    public static Tensor sub(Tensor a, Tensor b) { return binary(a, b, "sub", (x, y) -> x - y, (x, y, o) -> 1f, (x, y, o) -> -1f); }
+    /** g[i] += dy[i]·∂f/∂(one operand) over [lo, hi), given both operands a, b and the output z. */
+    @FunctionalInterface
+    interface SameShapeBackward { void run(float[] dy, float[] a, float[] b, float[] z, float[] g, int lo, int hi); }
 
-    public static Tensor mul(Tensor a, Tensor b) { return binary(a, b, "mul", (x, y) -> x * y, (x, y, o) -> y, (x, y, o) -> x); }
-
-    public static Tensor div(Tensor a, Tensor b) {
-        return binary(a, b, "div", (x, y) -> x / y, (x, y, o) -> 1f / y, (x, y, o) -> -o / y);
+    public static Tensor add(Tensor a, Tensor b) {
+        return binary(a, b, "add", Float::sum, (x, y, o) -> 1f, (x, y, o) -> 1f,
+                (x, y, z, lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] + y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i]; });
     }
 
-    public static Tensor add(Tensor a, float s) { return Activations.pointwise(a, "addScalar", v -> v + s, (v, y) -> 1f); }
+    public static Tensor sub(Tensor a, Tensor b) {
+        return binary(a, b, "sub", (x, y) -> x - y, (x, y, o) -> 1f, (x, y, o) -> -1f,
+                (x, y, z, lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] - y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] -= dy[i]; });
+    }
+
+    public static Tensor mul(Tensor a, Tensor b) {
+        return binary(a, b, "mul", (x, y) -> x * y, (x, y, o) -> y, (x, y, o) -> x,
+                (x, y, z, lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] * y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i] * y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i] * x[i]; });
+    }
+
+    /** a / b; ∂/∂b = −(a/b)/b. */
+    public static Tensor div(Tensor a, Tensor b) {
+        return binary(a, b, "div", (x, y) -> x / y, (x, y, o) -> 1f / y, (x, y, o) -> -o / y,
+                (x, y, z, lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] / y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i] / y[i]; },
+                (dy, x, y, z, g, lo, hi) -> { for (int i = lo; i < hi; i++) g[i] -= dy[i] * z[i] / y[i]; });
+    }
+
+    public static Tensor add(Tensor a, float s) {
+        Tensor out = Tensor.zeros(a.shape);
+        float[] x = a.data, z = out.data;
+        Activations.Blocks.run(x.length, (lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] + s; });
+        return Tensor.record(out, "addScalar", () -> {
+            float[] g = a.gradBuffer(), dy = out.grad;
+            Activations.Blocks.run(x.length, (lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i]; });
+        }, a);
+    }
 
     public static Tensor sub(Tensor a, float s) { return add(a, -s); }
 
-    public static Tensor mul(Tensor a, float s) { return Activations.pointwise(a, "mulScalar", v -> v * s, (v, y) -> s); }
+    public static Tensor mul(Tensor a, float s) {
+        Tensor out = Tensor.zeros(a.shape);
+        float[] x = a.data, z = out.data;
+        Activations.Blocks.run(x.length, (lo, hi) -> { for (int i = lo; i < hi; i++) z[i] = x[i] * s; });
+        return Tensor.record(out, "mulScalar", () -> {
+            float[] g = a.gradBuffer(), dy = out.grad;
+            Activations.Blocks.run(x.length, (lo, hi) -> { for (int i = lo; i < hi; i++) g[i] += dy[i] * s; });
+        }, a);
+    }
 
     public static Tensor div(Tensor a, float s) { return Activations.pointwise(a, "divScalar", v -> v / s, (v, y) -> 1f / s); }
 
     /**
      * z = f(a, b) over the broadcast shape (NumPy rules: align trailing axes, size-1 axes stretch). Backward sums
-     * each operand's gradient over the axes it was stretched along.
+     * each operand's gradient over the axes it was stretched along. Equal shapes take the op's own loops.
      */
-    static Tensor binary(Tensor a, Tensor b, String name, Binary f, Partial da, Partial db) {
+    static Tensor binary(Tensor a, Tensor b, String name, Binary f, Partial da, Partial db,
+                         SameShapeForward fwd, SameShapeBackward gradA, SameShapeBackward gradB) {
         int[] shape = broadcastShape(a.shape, b.shape);
         Tensor out = Tensor.zeros(shape);
         int n = out.size();
         float[] av = a.data, bv = b.data, o = out.data;
         if (Arrays.equals(a.shape, shape) && Arrays.equals(b.shape, shape)) {
-            Activations.Blocks.run(n, (lo, hi) -> { for (int i = lo; i < hi; i++) o[i] = f.apply(av[i], bv[i]); });
+            Activations.Blocks.run(n, (lo, hi) -> fwd.run(av, bv, o, lo, hi));
             return Tensor.record(out, name, () -> {
-                float[] dy = out.grad, ga = a.requiresGrad() ? a.gradBuffer() : null, gb = b.requiresGrad() ? b.gradBuffer() : null;
-                Activations.Blocks.run(n, (lo, hi) -> {
-                    for (int i = lo; i < hi; i++) {
-                        if (ga != null) ga[i] += dy[i] * da.at(av[i], bv[i], o[i]);
-                        if (gb != null) gb[i] += dy[i] * db.at(av[i], bv[i], o[i]);
-                    }
-                });
+                float[] dy = out.grad;
+                if (a.requiresGrad()) {
+                    float[] ga = a.gradBuffer();
+                    Activations.Blocks.run(n, (lo, hi) -> gradA.run(dy, av, bv, o, ga, lo, hi));
+                }
+                if (b.requiresGrad()) {
+                    float[] gb = b.gradBuffer();
+                    Activations.Blocks.run(n, (lo, hi) -> gradB.run(dy, av, bv, o, gb, lo, hi));
+                }
             }, a, b);
         }
         int[] ai = broadcastIndex(a.shape, shape), bi = broadcastIndex(b.shape, shape);
@@ -235,10 +281,13 @@ public final class Ops {
         Tensor out = Tensor.zeros(shape);
         if (b.rank() == 2) {
             int rows = a.size() / k;
-            Kernels.matmulNN(a.data, 0, b.data, 0, out.data, 0, rows, n, k, false);
+            byRows(rows, (long) n * k, (r0, r1) -> Kernels.matmulNN(a.data, r0 * k, b.data, 0, out.data, r0 * n, r1 - r0, n, k, false));
             return Tensor.record(out, "matmul", () -> {
-                if (a.requiresGrad()) Kernels.matmulNT(out.grad, 0, b.data, 0, a.gradBuffer(), 0, rows, k, n, true);
-                if (b.requiresGrad()) Kernels.matmulTN(a.data, 0, out.grad, 0, b.gradBuffer(), 0, k, n, rows, true);
+                if (a.requiresGrad()) {
+                    float[] ga = a.gradBuffer();
+                    byRows(rows, (long) n * k, (r0, r1) -> Kernels.matmulNT(out.grad, r0 * n, b.data, 0, ga, r0 * k, r1 - r0, k, n, true));
+                }
+                if (b.requiresGrad()) transposedProduct(a.data, rows, k, out.grad, n, b.gradBuffer());
             }, a, b);
         }
         if (!Arrays.equals(Arrays.copyOf(a.shape, a.rank() - 2), Arrays.copyOf(b.shape, b.rank() - 2)))
@@ -263,18 +312,52 @@ public final class Ops {
         int[] shape = x.shape.clone();
         shape[shape.length - 1] = outF;
         Tensor out = Tensor.zeros(shape);
-        Kernels.matmulNT(x.data, 0, w.data, 0, out.data, 0, rows, outF, in, false);
+        byRows(rows, (long) outF * in, (r0, r1) -> Kernels.matmulNT(x.data, r0 * in, w.data, 0, out.data, r0 * outF, r1 - r0, outF, in, false));
         if (b != null)
             for (int r = 0; r < rows; r++) for (int j = 0; j < outF; j++) out.data[r * outF + j] += b.data[j];
         return Tensor.record(out, "linear", () -> {
             float[] dy = out.grad;
-            if (x.requiresGrad()) Kernels.matmulNN(dy, 0, w.data, 0, x.gradBuffer(), 0, rows, in, outF, true);
-            if (w.requiresGrad()) Kernels.matmulTN(dy, 0, x.data, 0, w.gradBuffer(), 0, outF, in, rows, true);
+            if (x.requiresGrad()) {
+                float[] gx = x.gradBuffer();
+                byRows(rows, (long) outF * in, (r0, r1) -> Kernels.matmulNN(dy, r0 * outF, w.data, 0, gx, r0 * in, r1 - r0, in, outF, true));
+            }
+            if (w.requiresGrad()) transposedProduct(dy, rows, outF, x.data, in, w.gradBuffer());
             if (b != null && b.requiresGrad()) {
                 float[] gb = b.gradBuffer();
                 for (int r = 0; r < rows; r++) for (int j = 0; j < outF; j++) gb[j] += dy[r * outF + j];
             }
         }, x, w, b);
+    }
+
+    /** Row ranges [r0, r1) of an m-row product. */
+    @FunctionalInterface
+    interface RowRange { void run(int r0, int r1); }
+
+    /** Rows per parallel block; fixed (not thread-dependent) so results never depend on the thread count. */
+    private static final int ROW_BLOCK = 32;
+
+    /** Splits an m-row matrix product into row blocks run in parallel when it is big enough to pay. */
+    static void byRows(int m, long workPerRow, RowRange body) {
+        if (m <= ROW_BLOCK || (long) m * workPerRow < (1 << 21)) {
+            body.run(0, m);
+            return;
+        }
+        int blocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
+        Parallel.forRange(blocks, bIdx -> body.run(bIdx * ROW_BLOCK, Math.min(m, (bIdx + 1) * ROW_BLOCK)));
+    }
+
+    /**
+     * acc[p, q] += Σᵣ a[r, p]·b[r, q] for a [rows, pDim], b [rows, qDim] — the weight-gradient product. aᵀ is
+     * materialised once so the result splits over its rows (parallel, no partial sums, same bits for any thread count).
+     */
+    static void transposedProduct(float[] a, int rows, int pDim, float[] b, int qDim, float[] acc) {
+        if ((long) rows * pDim * qDim < (1 << 21)) {
+            Kernels.matmulTN(a, 0, b, 0, acc, 0, pDim, qDim, rows, true);
+            return;
+        }
+        float[] at = new float[rows * pDim];
+        for (int r = 0; r < rows; r++) for (int p = 0; p < pDim; p++) at[p * rows + r] = a[r * pDim + p];
+        byRows(pDim, (long) rows * qDim, (p0, p1) -> Kernels.matmulNN(at, p0 * rows, b, 0, acc, p0 * qDim, p1 - p0, qDim, rows, true));
     }
 
     // ---- shape ops ----------------------------------------------------------------------------------------------

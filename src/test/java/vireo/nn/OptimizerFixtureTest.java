@@ -82,4 +82,16 @@ class OptimizerFixtureTest {
             f.assertClose(config + "_3_0", c, 1e-6, 0);
         }
     }
+
+    @Test
+    void clipGradNormScalesOnlyAboveTheLimit() {
+        Tensor a = Tensor.zeros(2).requiresGrad(true), b = Tensor.zeros(1).requiresGrad(true);
+        a.grad = new float[]{3, 0};
+        b.grad = new float[]{4};
+        assertEquals(5.0, Optimizer.clipGradNorm(List.of(a, b), 10), 1e-12);
+        assertEquals(3f, a.grad[0]);
+        assertEquals(5.0, Optimizer.clipGradNorm(List.of(a, b), 1), 1e-12);
+        assertEquals(3 / (5 + 1e-6), a.grad[0], 1e-7);
+        assertEquals(4 / (5 + 1e-6), b.grad[0], 1e-7);
+    }
 }

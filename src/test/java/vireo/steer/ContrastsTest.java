@@ -45,7 +45,7 @@ class ContrastsTest {
         ContrastSet p = Contrasts.acePrompts(rows, PromptTemplate.LLAMA2, echo);
         assertEquals(2, p.positives().size());
         assertEquals(1, p.negatives().size());
-        assertEquals("[INST] ok [/INST] (", echo.decode(p.negatives().get(0)));
+        assertEquals("[INST] ok [/INST]", echo.decode(p.negatives().get(0)));
         ContrastSet r = Contrasts.aceReplies(rows, PromptTemplate.LLAMA2, echo);
         assertEquals("[INST] bad [/INST] No", echo.decode(r.positives().get(0)));
         assertEquals("[INST] ok [/INST] Sure", echo.decode(r.negatives().get(1)));

@@ -32,9 +32,14 @@ public final class MoodExperiment {
 
     record Models(LanguageModel model, TextCodec codec) {}
 
-    static Models stories() throws Exception {
-        Llama2cStandIn m = new Llama2cStandIn(SharedData.require("models/llama2c/stories260K.bin"));
-        return new Models(m, new Llama2cStandIn.Tok(SharedData.require("models/llama2c/tok512.bin"), m.vocab));
+    static Models stories() {
+        vireo.lm.Models.Loaded l = vireo.lm.Models.load(SharedData.require("models/llama2c/stories260K.bin"),
+                SharedData.require("models/llama2c/tok512.bin"));
+        vireo.lm.tokenizer.Tokenizer t = l.tokenizer();
+        return new Models(l.model(), new TextCodec() {
+            @Override public int[] encode(String text) { return t.encode(text, true); }
+            @Override public String decode(int[] tokens) { return t.decode(tokens); }
+        });
     }
 
     static SteeringVector moodVector(Models m) {
@@ -82,6 +87,8 @@ public final class MoodExperiment {
         long t0 = System.nanoTime();
         SteeringVector v = moodVector(m);
         System.out.printf("mood vector: %d pairs, %.2f s%n", v.nPositive(), (System.nanoTime() - t0) / 1e9);
+        java.nio.file.Files.createDirectories(Path.of("target"));
+        VectorFile.save(Path.of("target/mood-stories260K.safetensors"), v);
         List<Double> mults = List.of(-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0);
         LogOddsSweep.Result r = logOdds(m, v, v.layers(), mults);
         System.out.printf("log p(happy) - log p(sad), mean over %d probes (unsteered %.3f); [next-token TV]%n", probes().size(), r.unsteeredLogOdds());

@@ -13,7 +13,15 @@ import java.util.List;
  * total-variation distance of the next-byte distribution. Residual-stream addition of the activation
  * difference-of-means at the same layer and token is shown for comparison.
  */
-final class StateExperiment {
+public final class StateExperiment {
+    /** Run: as MoodExperiment, with {@code vireo.steer.StateExperiment [model.bin]} (default: the tiny RWKV v5.2). */
+    public static void main(String[] args) throws Exception {
+        Path model = args.length > 0 ? Path.of(args[0]) : vireo.SharedData.require("models/rwkv/tiny-rwkv-5v2-730K-FP32.bin");
+        try (vireo.lm.Models.Loaded m = vireo.lm.Models.load(model, null)) {
+            report(m.model(), TextCodec.bytes(), List.of(-4.0, -2.0, 0.0, 2.0, 4.0));
+        }
+    }
+
     static ContrastSet moodSet(TextCodec codec, PositionRule rule) {
         SteeringData.ContrastText c = SteeringData.readContrast(Path.of("src/test/resources/steer/mood.json"));
         return Contrasts.texts(c, PromptTemplate.NONE, codec, rule);
@@ -25,7 +33,7 @@ final class StateExperiment {
                 "blocks.{i}.resid_post", null);
         System.out.println("state parts of layer 0: " + state.sites().keySet().stream().filter(s -> s.startsWith("blocks.0.")).toList());
         // probes end in a space, so the first byte of "happy" / "sad" is the next byte after the steered token
-        List<String> probes = MoodExperiment.probes().stream().map(p -> p + " ").toList();
+        List<String> probes = java.nio.file.Files.readAllLines(Path.of("src/test/resources/steer/mood-probes-byte.txt"));
         record Run(Method method, Positions at, String part) {}
         for (Run run : List.of(new Run(Method.STATE, Positions.lastPrompt(1), null), new Run(Method.STATE, Positions.lastPrompt(3), null),
                 new Run(Method.STATE, Positions.lastPrompt(1), "blocks.{i}.state.wkv"),

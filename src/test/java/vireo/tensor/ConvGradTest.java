@@ -54,13 +54,39 @@ class ConvGradTest {
 
     @Test
     void activations() {
-        check("relu", in -> Activations.relu(in.get(0)), paramAwayFromZero(22, 0.05f, 3, 5));
-        check("leakyRelu", in -> Activations.leakyRelu(in.get(0), 0.1f), paramAwayFromZero(23, 0.05f, 3, 5));
-        check("sigmoid", in -> Activations.sigmoid(in.get(0)), param(24, 3, 5));
-        check("tanh", in -> Activations.tanh(in.get(0)), param(25, 3, 5));
-        check("silu", in -> Activations.silu(in.get(0)), param(26, 3, 5));
+        // 35 values: the first 32 go through the vector loop (16 or 8 lanes), the rest through the scalar tail
+        check("relu", in -> Activations.relu(in.get(0)), paramAwayFromZero(22, 0.05f, 5, 7));
+        check("leakyRelu", in -> Activations.leakyRelu(in.get(0), 0.1f), paramAwayFromZero(23, 0.05f, 5, 7));
+        check("sigmoid", in -> Activations.sigmoid(in.get(0)), param(24, 5, 7));
+        check("tanh", in -> Activations.tanh(in.get(0)), param(25, 5, 7));
+        check("silu", in -> Activations.silu(in.get(0)), param(26, 5, 7));
         check("gelu", in -> Activations.gelu(in.get(0)), param(27, 3, 5));
         check("softplus", in -> Activations.softplus(in.get(0)), param(28, 3, 5));
+    }
+
+    /** Large inputs run the threaded, vectorised blocks; values and gradients must follow the scalar formulas. */
+    @Test
+    void vectorisedActivationsMatchScalarFormulasOnLargeInputs() {
+        Tensor x = Tensor.randn(new java.util.SplittableRandom(5), 4f, 100_003).requiresGrad(true);
+        java.util.function.DoubleUnaryOperator sig = v -> 1 / (1 + Math.exp(-v));
+        record Case(java.util.function.UnaryOperator<Tensor> op, java.util.function.DoubleUnaryOperator f, java.util.function.DoubleUnaryOperator df) {}
+        java.util.List<Case> cases = java.util.List.of(
+                new Case(Activations::relu, v -> Math.max(0, v), v -> v > 0 ? 1 : 0),
+                new Case(t -> Activations.leakyRelu(t, 0.1f), v -> v > 0 ? v : 0.1 * v, v -> v > 0 ? 1 : 0.1),
+                new Case(Activations::sigmoid, sig, v -> sig.applyAsDouble(v) * (1 - sig.applyAsDouble(v))),
+                new Case(Activations::tanh, Math::tanh, v -> 1 - Math.tanh(v) * Math.tanh(v)),
+                new Case(Activations::silu, v -> v * sig.applyAsDouble(v),
+                        v -> sig.applyAsDouble(v) * (1 + v * (1 - sig.applyAsDouble(v)))));
+        for (Case c : cases) {
+            x.zeroGrad();
+            Tensor y = c.op().apply(x);
+            Ops.sum(y).backward();
+            for (int i = 0; i < x.size(); i++) {
+                double v = x.data[i], f = c.f().applyAsDouble(v), df = c.df().applyAsDouble(v);
+                org.junit.jupiter.api.Assertions.assertEquals(f, y.data[i], 1e-6 + 1e-6 * Math.abs(f), "value at " + i);
+                org.junit.jupiter.api.Assertions.assertEquals(df, x.grad[i], 1e-6 + 1e-5 * Math.abs(df), "gradient at " + i);
+            }
+        }
     }
 
     @Test

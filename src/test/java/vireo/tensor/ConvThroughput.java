@@ -23,6 +23,21 @@ public final class ConvThroughput {
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("forward %.3f s  %.2f GFLOP/s%n", s, flop / s / 1e9);
         }
+        Tensor rm = Tensor.zeros(16), rv = Tensor.full(1f, 16), gamma = Tensor.full(1f, 16), beta = Tensor.zeros(16);
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            Tensor padded = Tensor.noGrad(() -> Conv.reflectionPad3d(x, 1));
+            long t1 = System.nanoTime();
+            Tensor conv = Tensor.noGrad(() -> Conv.conv3d(padded, w, b, 1, 0, 1));
+            long t2 = System.nanoTime();
+            Tensor norm = Tensor.noGrad(() -> Norms.batchNorm(conv, gamma, beta, rm, rv, false));
+            long t3 = System.nanoTime();
+            Tensor.noGrad(() -> Activations.leakyRelu(norm, 0.1f));
+            long t4 = System.nanoTime();
+            double s = (t4 - t0) / 1e9;
+            System.out.printf("decoder block %.3f s (pad %.0f ms, conv %.0f ms, batchnorm %.0f ms, leaky relu %.0f ms)  %.2f GFLOP/s%n",
+                    s, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6, flop / s / 1e9);
+        }
         x.requiresGrad(true);
         w.requiresGrad(true);
         b.requiresGrad(true);

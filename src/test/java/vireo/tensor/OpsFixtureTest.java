@@ -96,4 +96,14 @@ class OpsFixtureTest {
         f.assertClose("d_zp", zp.grad, 1e-6, RTOL);
         f.assertClose("d_zq", zq.grad, 1e-6, RTOL);
     }
+
+    @Test
+    void binaryCrossEntropyWithLogits() {
+        Fixture f = Fixture.load("bce_with_logits");
+        Tensor z = f.leaf("z");
+        Tensor loss = Losses.binaryCrossEntropyWithLogits(z, f.get("y"));
+        assertEquals(f.get("loss").item(), loss.item(), 1e-5);
+        loss.backward();
+        f.assertClose("d_z", z.grad, 1e-6, RTOL);
+    }
 }

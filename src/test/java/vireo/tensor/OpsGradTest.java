@@ -22,6 +22,13 @@ class OpsGradTest {
         for (int i = 0; i < denom.size(); i++) denom.data[i] = 1.5f + denom.data[i] * 0.5f;
         check("div", in -> Ops.div(in.get(0), in.get(1)), param(7, 2, 3, 2), denom);
         check("same-shape mul", in -> Ops.mul(in.get(0), in.get(1)), param(9, 3, 3), param(10, 3, 3));
+        check("same-shape add", in -> Ops.add(in.get(0), in.get(1)), param(64, 2, 3), param(65, 2, 3));
+        check("same-shape sub", in -> Ops.sub(in.get(0), in.get(1)), param(66, 2, 3), param(67, 2, 3));
+        Tensor den = param(69, 2, 3);
+        for (int i = 0; i < den.size(); i++) den.data[i] = 1.5f + 0.5f * den.data[i];
+        check("same-shape div", in -> Ops.div(in.get(0), in.get(1)), param(68, 2, 3), den);
+        Tensor x = param(70, 4);
+        check("x * x (one tensor, both operands)", in -> Ops.mul(in.get(0), in.get(0)), x);
         check("scalar ops", in -> Ops.div(Ops.mul(Ops.sub(Ops.add(in.get(0), 2f), 0.5f), 3f), 4f), param(11, 5));
     }
 
@@ -78,6 +85,10 @@ class OpsGradTest {
         check("matmul shared B", in -> Ops.matmul(in.get(0), in.get(1)), param(24, 2, 3, 4), param(25, 4, 5));
         check("bmm", in -> Ops.matmul(in.get(0), in.get(1)), param(26, 2, 3, 4), param(27, 2, 4, 2));
         check("linear", in -> Ops.linear(in.get(0), in.get(1), in.get(2)), param(28, 2, 3, 4), param(29, 5, 4), param(30, 5));
+        // big enough to take the row-blocked parallel path (and the transposed weight-gradient product)
+        GradCheck.checkSome("linear large", in -> Ops.linear(in.get(0), in.get(1), in.get(2)), 12, 0.05, 2e-3, 1e-2,
+                param(59, 70, 180), param(60, 170, 180), param(61, 170));
+        GradCheck.checkSome("matmul large", in -> Ops.matmul(in.get(0), in.get(1)), 12, 0.05, 2e-3, 1e-2, param(62, 70, 180), param(63, 180, 170));
         Tensor a = Tensor.of(new float[]{1, 2, 3, 4}, 2, 2), b = Tensor.of(new float[]{5, 6, 7, 8}, 2, 2);
         assertArrayEquals(new float[]{19, 22, 43, 50}, Ops.matmul(a, b).data);
     }
@@ -98,6 +109,10 @@ class OpsGradTest {
         check("layerNorm", in -> Norms.layerNorm(in.get(0), in.get(1), in.get(2), 1e-5f), param(37, 3, 5), param(38, 5), param(39, 5));
         check("groupNorm", in -> Norms.groupNorm(in.get(0), 2, in.get(1), in.get(2), 1e-5f), param(40, 2, 4, 3), param(41, 4), param(42, 4));
         check("rmsNorm", in -> Norms.rmsNorm(in.get(0), in.get(1), 1e-6f), param(43, 3, 4), param(44, 4));
+        check("layerNorm no affine", in -> Norms.layerNorm(in.get(0), null, null, 1e-5f), param(54, 2, 6));
+        check("groupNorm bias only", in -> Norms.groupNorm(in.get(0), 3, null, in.get(1), 1e-5f), param(55, 1, 6, 2, 2), param(56, 6));
+        check("batchNorm no affine", in -> Norms.batchNorm(in.get(0), null, null, null, null, true), param(57, 3, 2, 4));
+        check("rmsNorm no weight", in -> Norms.rmsNorm(in.get(0), null, 1e-6f), param(58, 2, 5));
     }
 
     @Test
@@ -112,5 +127,8 @@ class OpsGradTest {
         check("kl", in -> Losses.klDivergence(Ops.logSoftmax(in.get(0)), Ops.logSoftmax(in.get(1))), param(49, 3, 5), param(50, 3, 5));
         check("l1", in -> Losses.l1(in.get(0), in.get(1)), GradCheck.paramAwayFromZero(51, 0.05f, 6), Tensor.full(0.0f, 6).requiresGrad(true));
         check("mse", in -> Losses.mse(in.get(0), in.get(1)), param(52, 6), param(53, 6));
+        Tensor y = param(71, 2, 3);
+        for (int i = 0; i < y.size(); i++) y.data[i] = 0.5f + 0.5f * y.data[i];
+        check("bceWithLogits", in -> Losses.binaryCrossEntropyWithLogits(in.get(0), y.detach()), param(72, 2, 3));
     }
 }

@@ -13,6 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import vireo.io.TensorFile;
 
 /**
  * llama2.c's checkpoint format (the legacy "version 0" export): seven int32 — dim, hidden_dim, n_layers, n_heads,
@@ -55,6 +57,47 @@ public final class Llama2cFile {
     }
 
     public static Llama load(Path path) {
+        TensorFile f = open(path);
+        try {
+            int[] h = header(f);
+            int dim = h[0], hidden = h[1], layers = h[2], heads = h[3], kv = h[4], vocab = Math.abs(h[5]), seq = h[6];
+            LlamaConfig cfg = new LlamaConfig(dim, hidden, layers, heads, kv, vocab, seq, 10000.0, 1e-5f, true, null, h[5] > 0);
+            TensorView[] an = new TensorView[layers], q = new TensorView[layers], k = new TensorView[layers], v = new TensorView[layers],
+                    o = new TensorView[layers], fn = new TensorView[layers], w1 = new TensorView[layers], w2 = new TensorView[layers],
+                    w3 = new TensorView[layers];
+            for (int l = 0; l < layers; l++) {
+                String p = "layers." + l + ".";
+                an[l] = f.get(p + "attention_norm");
+                q[l] = f.get(p + "wq");
+                k[l] = f.get(p + "wk");
+                v[l] = f.get(p + "wv");
+                o[l] = f.get(p + "wo");
+                fn[l] = f.get(p + "ffn_norm");
+                w1[l] = f.get(p + "w1");
+                w2[l] = f.get(p + "w2");
+                w3[l] = f.get(p + "w3");
+            }
+            TensorView emb = f.get("tok_embeddings");
+            return new Llama(cfg, new LlamaWeights(emb, an, q, k, v, o, fn, w1, w2, w3, f.get("norm"),
+                    f.has("output") ? f.get("output") : emb), f);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    private static int[] header(TensorFile f) {
+        String[] parts = f.metadata().get("header").split(",");
+        int[] h = new int[7];
+        for (int i = 0; i < 7; i++) h[i] = Integer.parseInt(parts[i]);
+        return h;
+    }
+
+    /**
+     * The file's weights as named views (llama2.c's names: tok_embeddings, layers.N.wq, …, norm, output), with the
+     * header in metadata; for {@code vireo inspect} and the loader.
+     */
+    public static TensorFile open(Path path) {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment seg;
@@ -73,23 +116,22 @@ public final class Llama2cFile {
                 throw new InvalidFileException(path, "llama2.c header promises " + expectedBytes(h) + " bytes but the file has " + seg.byteSize());
             int dim = h[0], hidden = h[1], layers = h[2], heads = h[3], kv = h[4], vocab = Math.abs(h[5]), seq = h[6];
             boolean shared = h[5] > 0;
-            LlamaConfig cfg = new LlamaConfig(dim, hidden, layers, heads, kv, vocab, seq, 10000.0, 1e-5f, true, null, shared);
             int hs = dim / heads, kvDim = kv * hs;
             var cursor = new long[]{28};
-            var emb = take(seg, cursor, vocab, dim);
-            var attNorm = stack(seg, cursor, layers, dim);
-            var wq = stack(seg, cursor, layers, dim, dim);
-            var wk = stack(seg, cursor, layers, kvDim, dim);
-            var wv = stack(seg, cursor, layers, kvDim, dim);
-            var wo = stack(seg, cursor, layers, dim, dim);
-            var ffnNorm = stack(seg, cursor, layers, dim);
-            var w1 = stack(seg, cursor, layers, hidden, dim);
-            var w2 = stack(seg, cursor, layers, dim, hidden);
-            var w3 = stack(seg, cursor, layers, hidden, dim);
-            var finalNorm = take(seg, cursor, dim);
+            var t = new LinkedHashMap<String, TensorView>();
+            t.put("tok_embeddings", take(seg, cursor, vocab, dim));
+            String[] names = {"attention_norm", "wq", "wk", "wv", "wo", "ffn_norm", "w1", "w2", "w3"};
+            int[][] shapes = {{dim}, {dim, dim}, {kvDim, dim}, {kvDim, dim}, {dim, dim}, {dim}, {hidden, dim}, {dim, hidden}, {hidden, dim}};
+            for (int n = 0; n < names.length; n++)
+                for (int l = 0; l < layers; l++) t.put("layers." + l + "." + names[n], take(seg, cursor, shapes[n]));
+            t.put("norm", take(seg, cursor, dim));
             cursor[0] += (long) seq * hs * 4; // freq_cis_real and freq_cis_imag (seq·hs/2 each), recomputed instead
-            var cls = shared ? emb : take(seg, cursor, vocab, dim);
-            return new Llama(cfg, new LlamaWeights(emb, attNorm, wq, wk, wv, wo, ffnNorm, w1, w2, w3, finalNorm, cls), arena);
+            if (!shared) t.put("output", take(seg, cursor, vocab, dim));
+            var meta = new java.util.HashMap<String, String>();
+            meta.put("header", java.util.Arrays.stream(h).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")));
+            meta.put("config", "dim=" + dim + " hidden_dim=" + hidden + " n_layers=" + layers + " n_heads=" + heads + " n_kv_heads=" + kv
+                    + " vocab_size=" + vocab + " seq_len=" + seq + (shared ? " (shared classifier)" : ""));
+            return new TensorFile(path, "llama2c", t, meta, arena);
         } catch (RuntimeException e) {
             arena.close();
             throw e;

@@ -64,7 +64,8 @@ class Stories260KTest {
             var again = lm.newState();
             lm.step(again, 1, Hooks.NONE);
             lm.step(again, 400, Hooks.NONE);
-            assertArrayEquals(a, lm.step(again, 300, Hooks.NONE).clone(), 0f);
+            // equal up to the last bit or so: Math.exp may differ by an ulp between interpreted and JIT-compiled code
+            assertArrayEquals(a, lm.step(again, 300, Hooks.NONE).clone(), 1e-5f);
         }
     }
 }
