@@ -33,7 +33,7 @@ public final class TpcEvalCommand implements Callable<Integer> {
         List<WedgeCodec> c = new ArrayList<>();
         c.add(new BcaeVsCodec(model, gate));
         c.add(new vireo.tpc.ZstdCodec());
-        c.add(vireo.tpc.SzCodec.atMae(0.04));
+        c.add(vireo.tpc.SzCodec.atMae(0.029));
         return c;
     }
 
