@@ -207,7 +207,11 @@ public final class BcaeVs {
     /** The encoder's per-voxel output on a wedge, in row (C) order of its nonzero voxels. */
     public record Encoded(int[] index, float[] prob, float[] regr) {}
 
-    public Encoded encodeWedge(Wedge w) {
+    /** The encoder on one wedge, for inference (no autograd): per-voxel convolutions off a dense grid. */
+    public Encoded encodeWedge(Wedge w) { return new WedgeEncoder(encoder).encode(w); }
+
+    /** The same through the general sparse-convolution path (kernel maps, gather–GEMM–scatter); used to cross-check. */
+    Encoded encodeWedgeSparse(Wedge w) {
         SparseTensor x = sparse(w);
         SparseTensor y = Tensor.noGrad(() -> encode(x));
         int[] idx = new int[x.n];
