@@ -30,9 +30,11 @@ public final class Parallel {
         old.shutdown();
     }
 
-    /** Runs body(i) for i in [0, n), split over the thread budget; inline when one thread or n == 1. */
+    /** Runs body(i) for i in [0, n), split over the thread budget; inline when one thread, n == 1, or nested. */
     public static void forRange(int n, IntConsumer body) {
-        if (threads == 1 || n <= 1) {
+        // inline when there is nothing to split, or when already on one of the pool's threads: a nested
+        // submit-and-wait would only queue behind the caller's own siblings
+        if (threads == 1 || n <= 1 || Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == pool) {
             for (int i = 0; i < n; i++) body.accept(i);
             return;
         }

@@ -3,7 +3,6 @@ package vireo.tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * Single-precision matrix product C[m,n] = op(A)·op(B) (+ C), the engine behind {@link Kernels#matmulNT},
@@ -55,7 +54,7 @@ final class Sgemm {
             return;
         }
         int threads = Parallel.threads();
-        if (threads > 1 && flops >= PARALLEL_FLOPS && !(Thread.currentThread() instanceof ForkJoinWorkerThread)) {
+        if (threads > 1 && flops >= PARALLEL_FLOPS) {
             // Split the longer side into blocks aligned to the register tile; a few blocks per thread balance load.
             boolean byRows = m >= n || n < 2 * NR;
             int unit = byRows ? MR : NR, extent = byRows ? m : n;
