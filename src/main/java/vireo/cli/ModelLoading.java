@@ -1,7 +1,6 @@
 package vireo.cli;
 
 import vireo.lm.Models;
-import vireo.lm.tokenizer.Tokenizer;
 import vireo.steer.TextCodec;
 
 import java.nio.file.Path;
@@ -13,20 +12,12 @@ final class ModelLoading {
     static SteerCommand.Loaded load(Path model, Path tokenizer) {
         Models.Loaded m = Models.load(model, tokenizer);
         TextCodec codec;
-        if (m.tokenizer() != null) codec = codec(m.tokenizer());
+        if (m.tokenizer() != null) codec = TextCodec.of(m.tokenizer());
         else if (m.model().vocabSize() == 256) codec = TextCodec.bytes();
         else {
             m.close();
             throw new UserError(model + ": no tokenizer found beside the model; pass --tokenizer");
         }
         return new SteerCommand.Loaded(m.model(), codec, model.getFileName().toString());
-    }
-
-    /** Steering prompts start a sequence, so they get the model's BOS token. */
-    static TextCodec codec(Tokenizer t) {
-        return new TextCodec() {
-            @Override public int[] encode(String text) { return t.encode(text, true); }
-            @Override public String decode(int[] tokens) { return t.decode(tokens); }
-        };
     }
 }

@@ -1,31 +1,25 @@
 package vireo.steer;
 
-import java.nio.charset.StandardCharsets;
+import vireo.lm.tokenizer.ByteTokenizer;
+import vireo.lm.tokenizer.Tokenizer;
 
 /**
- * Text to token ids and back, as steering needs it: whatever tokenizer the model came with (adapted in the CLI).
- * {@code encode} includes whatever begin-of-sequence token the model expects.
+ * Text to token ids and back, as steering needs it: a model's {@link Tokenizer} with the begin-of-sequence token
+ * always on, since every steering prompt starts a sequence.
  */
 public interface TextCodec {
     int[] encode(String text);
 
     String decode(int[] tokens);
 
-    /** A byte vocabulary (token = UTF-8 byte value, 0..255), as the tiny rwkv.cpp test models use. */
-    static TextCodec bytes() {
+    /** Steering's view of a model tokenizer: encode with BOS. */
+    static TextCodec of(Tokenizer t) {
         return new TextCodec() {
-            @Override public int[] encode(String text) {
-                byte[] b = text.getBytes(StandardCharsets.UTF_8);
-                int[] t = new int[b.length];
-                for (int i = 0; i < b.length; i++) t[i] = b[i] & 0xff;
-                return t;
-            }
-
-            @Override public String decode(int[] tokens) {
-                byte[] b = new byte[tokens.length];
-                for (int i = 0; i < b.length; i++) b[i] = (byte) tokens[i];
-                return new String(b, StandardCharsets.UTF_8);
-            }
+            @Override public int[] encode(String text) { return t.encode(text, true); }
+            @Override public String decode(int[] tokens) { return t.decode(tokens); }
         };
     }
+
+    /** A byte vocabulary (token = UTF-8 byte value, 0..255), as the tiny rwkv.cpp test models use. */
+    static TextCodec bytes() { return of(new ByteTokenizer()); }
 }
