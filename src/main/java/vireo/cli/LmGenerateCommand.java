@@ -7,6 +7,9 @@ import vireo.lm.Generator;
 import vireo.lm.Hooks;
 import vireo.lm.Models;
 
+import vireo.lm.tokenizer.ChatFormat;
+
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -33,14 +36,26 @@ public final class LmGenerateCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print tokens/s on stderr at the end.")
     boolean stats;
 
+    @Option(names = "--chat", description = "Wrap the prompt as a user turn in the model's chat layout (from its "
+            + "tokenizer_config.json chat_template: Llama 3, ChatML or Llama 2 [INST]).")
+    boolean chat;
+
     @Override
     public Integer call() {
         if (temperature < 0) throw new UserError("--temperature must be >= 0");
         if (topP <= 0 || topP > 1) throw new UserError("--top-p must be in (0, 1]");
         if (maxTokens < 0) throw new UserError("--max-tokens must be >= 0");
         try (Models.Loaded m = modelOptions.load(true)) {
-            int[] ids = m.tokenizer().encode(prompt, true);
-            System.out.print(prompt);
+            int[] ids;
+            if (chat) {
+                Path dir = java.nio.file.Files.isDirectory(modelOptions.model) ? modelOptions.model : modelOptions.model.toAbsolutePath().getParent();
+                ChatFormat f = ChatFormat.forModelFolder(dir).orElseThrow(() ->
+                        new UserError(dir + ": no tokenizer_config.json with a chat_template Vireo recognises (Llama 3, ChatML, Llama 2)"));
+                ids = m.tokenizer().encode(f.userTurn(prompt), !f.includesBos());
+            } else {
+                ids = m.tokenizer().encode(prompt, true);
+                System.out.print(prompt);
+            }
             var r = Generator.generate(m.model(), m.tokenizer(), ids,
                     new Generator.Options(maxTokens, temperature, topP, seed, Set.of()), Hooks.NONE, piece -> {
                         System.out.print(piece);
