@@ -56,23 +56,58 @@ final class Sgemm {
         }
         int threads = Parallel.threads();
         if (threads > 1 && flops >= PARALLEL_FLOPS && !(Thread.currentThread() instanceof ForkJoinWorkerThread)) {
-            // Split the longer side into blocks aligned to the register tile; a few blocks per thread balance load.
-            boolean byRows = m >= n || n < 2 * NR;
-            int unit = byRows ? MR : NR, extent = byRows ? m : n;
-            int units = (extent + unit - 1) / unit;
-            int blocks = Math.min(units, threads * (units >= 8 * threads ? 4 : 1));
-            if (blocks > 1) {
-                int per = (units + blocks - 1) / blocks * unit;
-                int nb = (extent + per - 1) / per;
+            if (m >= n || n < 2 * NR) {
+                if (m >= 2 * MR) {
+                    sharedPanels(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, n, k, accumulate, threads);
+                    return;
+                }
+            } else {
+                // Wide and short: column blocks are independent products (each packs only its own B columns).
+                int units = (n + NR - 1) / NR;
+                int blocks = Math.min(units, threads * (units >= 8 * threads ? 4 : 1));
+                int per = (units + blocks - 1) / blocks * NR;
+                int nb = (n + per - 1) / per;
                 Parallel.forRange(nb, t -> {
-                    int lo = t * per, hi = Math.min(extent, lo + per);
-                    if (byRows) blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, lo, hi, 0, n, k, accumulate);
-                    else blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 0, m, lo, hi, k, accumulate);
+                    int lo = t * per, hi = Math.min(n, lo + per);
+                    blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 0, m, lo, hi, k, accumulate);
                 });
                 return;
             }
         }
         blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 0, m, 0, n, k, accumulate);
+    }
+
+    /**
+     * Tall products on several threads: each KC×NC panel of B is packed once (strips shared out over the threads)
+     * into the calling thread's buffer, then row blocks of C are run in parallel, each packing its own rows of A.
+     */
+    private static void sharedPanels(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                                     float[] c, int cOff, int m, int n, int k, boolean accumulate, int threads) {
+        float[] pb = SCRATCH.get().b;
+        int units = (m + MR - 1) / MR;
+        int blocks = Math.min(units, threads * 4);
+        int per = (units + blocks - 1) / blocks * MR;
+        int nb = (m + per - 1) / per;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), jcF = jc;
+            int strips = (nc + NR - 1) / NR, sPer = (strips + threads - 1) / threads;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc), pcF = pc;
+                boolean zero = !accumulate && pc == 0;
+                Parallel.forRange(threads, t -> packB(b, bOff + pcF * brs + jcF * bcs, brs, bcs, kc, nc, pb,
+                        Math.min(strips, t * sPer), Math.min(strips, (t + 1) * sPer)));
+                Parallel.forRange(nb, t -> {
+                    Scratch s = SCRATCH.get();
+                    int lo = t * per, hi = Math.min(m, lo + per);
+                    if (zero) for (int i = lo; i < hi; i++) java.util.Arrays.fill(c, cOff + i * n + jcF, cOff + i * n + jcF + nc, 0f);
+                    for (int ic = lo; ic < hi; ic += MC) {
+                        int mc = Math.min(MC, hi - ic);
+                        packA(a, aOff + ic * ars + pcF * acs, ars, acs, mc, kc, s.a);
+                        macro(s.a, pb, c, cOff + ic * n + jcF, n, mc, nc, kc, s.tile);
+                    }
+                });
+            }
+        }
     }
 
     /** Direct loops for tiny products (rows i0..i1, columns j0..j1 of C with row length ldc). */
@@ -113,8 +148,13 @@ final class Sgemm {
 
     /** Packs B(p, j) for p < kc, j < nc into NR-wide strips: strip s holds kc rows of NR consecutive columns. */
     private static void packB(float[] b, int off, int brs, int bcs, int kc, int nc, float[] pb) {
-        int idx = 0;
-        for (int j0 = 0; j0 < nc; j0 += NR) {
+        packB(b, off, brs, bcs, kc, nc, pb, 0, (nc + NR - 1) / NR);
+    }
+
+    /** Packs strips [s0, s1) only (several threads can fill one shared panel). */
+    private static void packB(float[] b, int off, int brs, int bcs, int kc, int nc, float[] pb, int s0, int s1) {
+        int idx = s0 * kc * NR;
+        for (int j0 = s0 * NR, jEnd = Math.min(nc, s1 * NR); j0 < jEnd; j0 += NR) {
             int w = Math.min(NR, nc - j0);
             if (bcs == 1 && w == NR) {
                 for (int p = 0; p < kc; p++) {
