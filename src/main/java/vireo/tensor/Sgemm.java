@@ -29,6 +29,8 @@ final class Sgemm {
     static final int MC = 144;
     /** n block: the packed B panel (KC·NC floats, 2 MiB) stays in L3. */
     static final int NC = 2048;
+    /** With fewer rows or columns than this, packing costs more than the register tile saves: see {@link #skinny}. */
+    static final int SKINNY = 8;
     /** Below this many flops the packing and blocking cost more than they save. */
     static final long SMALL_FLOPS = 64 * 1024;
     /** Below this many flops one thread does it all: hand-off costs more. */
@@ -55,6 +57,8 @@ final class Sgemm {
             return;
         }
         int threads = Parallel.threads();
+        boolean parallel = threads > 1 && flops >= PARALLEL_FLOPS && !(Thread.currentThread() instanceof ForkJoinWorkerThread);
+        if ((m < SKINNY || n < SKINNY) && skinny(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, n, k, accumulate, parallel)) return;
         if (threads > 1 && flops >= PARALLEL_FLOPS && !(Thread.currentThread() instanceof ForkJoinWorkerThread)) {
             if (m >= n || n < 2 * NR) {
                 if (m >= 2 * MR) {
@@ -108,6 +112,85 @@ final class Sgemm {
                 });
             }
         }
+    }
+
+    /**
+     * Few rows or few columns: unpacked vector loops along the long contiguous direction (dot products when both
+     * operands run along k, row updates C[i,:] += A(i,p)·B[p,:] when B rows are contiguous, a transposed
+     * accumulator when A is stored k-major). Returns false for layouts it does not handle.
+     */
+    private static boolean skinny(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                                  float[] c, int cOff, int m, int n, int k, boolean accumulate, boolean parallel) {
+        // Thresholds measured at k = 1024, n or m = 4096 (one thread): below them these loops beat the packed tile.
+        if (acs == 1 && brs == 1) {                       // A·Wᵀ: every element is a dot product of two rows
+            if (m >= SKINNY && n >= 6) return false;
+            if (m >= n) split(m, 16, parallel, (lo, hi) -> dots(a, aOff, ars, b, bOff, bcs, c, cOff, n, lo, hi, 0, n, k, accumulate));
+            else split(n, 16, parallel, (lo, hi) -> dots(a, aOff, ars, b, bOff, bcs, c, cOff, n, 0, m, lo, hi, k, accumulate));
+            return true;
+        }
+        if (bcs != 1) return false;
+        if (m < 4) {                                      // few rows: C[i, :] += A(i,p)·B[p, :] over column chunks
+            split(n, 4 * L, parallel, (lo, hi) -> {
+                for (int i = 0; i < m; i++) {
+                    int ci = cOff + i * n;
+                    if (!accumulate) java.util.Arrays.fill(c, ci + lo, ci + hi, 0f);
+                    for (int p = 0; p < k; p++) axpy(a[aOff + i * ars + p * acs], b, bOff + p * brs + lo, c, ci + lo, hi - lo);
+                }
+            });
+            return true;
+        }
+        if (n >= SKINNY) return false;
+        if (acs == 1) {                                   // A·B with few columns: transpose B, then dot products
+            float[] bt = new float[n * k];
+            for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) bt[j * k + p] = b[bOff + p * brs + j];
+            split(m, 16, parallel, (lo, hi) -> dots(a, aOff, ars, bt, 0, k, c, cOff, n, lo, hi, 0, n, k, accumulate));
+            return true;
+        }
+        if (ars == 1) {                                   // Aᵀ·B with few columns: accumulate Cᵀ[j, :] += B[p,j]·A[p, :]
+            float[] ct = new float[n * m];
+            split(m, 4 * L, parallel, (lo, hi) -> {
+                for (int p = 0; p < k; p++)
+                    for (int j = 0; j < n; j++) axpy(b[bOff + p * brs + j], a, aOff + p * acs + lo, ct, j * m + lo, hi - lo);
+                for (int i = lo; i < hi; i++)
+                    for (int j = 0; j < n; j++) {
+                        int ci = cOff + i * n + j;
+                        c[ci] = accumulate ? c[ci] + ct[j * m + i] : ct[j * m + i];
+                    }
+            });
+            return true;
+        }
+        return false;
+    }
+
+    private interface Range { void run(int lo, int hi); }
+
+    /** Runs body over [0, extent) in chunks (multiples of unit) on the pool when parallel, else in one go. */
+    private static void split(int extent, int unit, boolean parallel, Range body) {
+        if (!parallel || extent < 2 * unit) { body.run(0, extent); return; }
+        int units = (extent + unit - 1) / unit;
+        int blocks = Math.min(units, Parallel.threads() * 4);
+        int per = (units + blocks - 1) / blocks * unit, nb = (extent + per - 1) / per;
+        Parallel.forRange(nb, t -> body.run(t * per, Math.min(extent, (t + 1) * per)));
+    }
+
+    /** C[i, j] (=|+=) A[i, :]·B[j, :] for rows i in [i0,i1), columns j in [j0,j1); rows contiguous along k. */
+    private static void dots(float[] a, int aOff, int ars, float[] b, int bOff, int bcs, float[] c, int cOff, int ldc,
+                             int i0, int i1, int j0, int j1, int k, boolean accumulate) {
+        for (int j = j0; j < j1; j++)
+            for (int i = i0; i < i1; i++) {
+                float s = Kernels.dot(a, aOff + i * ars, b, bOff + j * bcs, k);
+                int ci = cOff + i * ldc + j;
+                c[ci] = accumulate ? c[ci] + s : s;
+            }
+    }
+
+    /** y[0..len) += alpha · x[0..len). */
+    private static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L)
+            av.fma(FloatVector.fromArray(F, x, xOff + j), FloatVector.fromArray(F, y, yOff + j)).intoArray(y, yOff + j);
+        for (; j < len; j++) y[yOff + j] += alpha * x[xOff + j];
     }
 
     /** Direct loops for tiny products (rows i0..i1, columns j0..j1 of C with row length ldc). */

@@ -112,7 +112,7 @@ class KernelsMatmulTest {
         int before = Parallel.threads();
         try {
             for (Layout l : Layout.values()) {
-                for (int[] s : new int[][]{{300, 200, 150}, {20, 700, 300}}) {
+                for (int[] s : new int[][]{{300, 200, 150}, {20, 700, 300}, {3, 5000, 300}, {5000, 3, 300}, {1, 2048, 1024}}) {
                     Problem q = problem(l, s[0], s[1], s[2], 0, 0, 0, 42);
                     Parallel.setThreads(1);
                     run(q, false);
