@@ -33,8 +33,11 @@ final class Sgemm {
     static final int SKINNY = 8;
     /** Below this many flops the packing and blocking cost more than they save. */
     static final long SMALL_FLOPS = 64 * 1024;
-    /** Below this many flops one thread does it all: hand-off costs more. */
-    static final long PARALLEL_FLOPS = 4L << 20;
+    /**
+     * Below this many flops (~100 µs on one core) one thread does it all: measured at 64×64×512 and 128×128×256, two
+     * threads were slower than one (pool hand-off and per-k-block barriers).
+     */
+    static final long PARALLEL_FLOPS = 16L << 20;
 
     private record Scratch(float[] a, float[] b, float[] tile) {}
 
