@@ -9,6 +9,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * matmulNT / matmulNN / matmulTN against the definition evaluated in double precision, over random shapes that hit
@@ -111,7 +112,9 @@ class KernelsMatmulTest {
         int before = Parallel.threads();
         try {
             for (Layout l : Layout.values()) {
-                for (int[] s : new int[][]{{300, 200, 150}, {20, 700, 300}, {3, 5000, 300}, {5000, 3, 300}, {1, 2048, 1024}}) {
+                // All above Sgemm.PARALLEL_FLOPS: tall (shared B panel), wide (column blocks), and the few-rows/columns paths.
+                for (int[] s : new int[][]{{300, 200, 150}, {20, 1400, 300}, {3, 10000, 300}, {10000, 3, 300}, {1, 8192, 1100}}) {
+                    assertTrue(2L * s[0] * s[1] * s[2] >= Sgemm.PARALLEL_FLOPS);
                     Problem q = problem(l, s[0], s[1], s[2], 0, 0, 0, 42);
                     Parallel.setThreads(1);
                     run(q, false);
