@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code vireo inspect FILE}: the tensors in any supported file, format found from its first bytes. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "List the tensors (name, dtype, shape) and totals of a safetensors file, sharded safetensors "
-                + "index or folder, PyTorch .pt/.pth checkpoint, .npy array or llama2.c model.")
+                + "index or folder, PyTorch .pt/.pth checkpoint, .npy array, llama2.c or rwkv.cpp model.")
 public final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Tensor file, sharded index json, or model folder.")
     Path file;
@@ -44,6 +44,11 @@ public final class InspectCommand implements Callable<Integer> {
     static Inventory inventory(Path file) {
         if (java.nio.file.Files.isRegularFile(file) && vireo.lm.llama.Llama2cFile.looksLike(file)) {
             try (var f = vireo.lm.llama.Llama2cFile.open(file)) {
+                return Inventory.of(f);
+            }
+        }
+        if (java.nio.file.Files.isRegularFile(file) && vireo.lm.rwkv.RwkvCpp.looksLike(file)) {
+            try (var f = vireo.lm.rwkv.RwkvCpp.read(file)) {
                 return Inventory.of(f);
             }
         }

@@ -16,7 +16,9 @@ import java.nio.file.Path;
                 TpcDecompressCommand.class,
                 TpcEvalCommand.class,
                 TpcTrainCommand.class,
-                // tpcbase: add `bench` here (one line)
+                TpcBenchCommand.class,
+                TpcSimulateCommand.class,
+                TpcTrainDenseCommand.class,
         })
 public final class TpcCommand implements Runnable {
     @Override

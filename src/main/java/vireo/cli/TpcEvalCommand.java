@@ -32,7 +32,8 @@ public final class TpcEvalCommand implements Callable<Integer> {
     static List<WedgeCodec> codecs(BcaeVs model, Gate gate) {
         List<WedgeCodec> c = new ArrayList<>();
         c.add(new BcaeVsCodec(model, gate));
-        // tpcbase: add baseline WedgeCodecs (zstd, SZ, BCAE++) here, one line each
+        c.add(new vireo.tpc.ZstdCodec());
+        c.add(vireo.tpc.SzCodec.atMae(0.029));
         return c;
     }
 

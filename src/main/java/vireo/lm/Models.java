@@ -33,8 +33,10 @@ public final class Models {
             String type = HfConfig.read(cfgPath).getString("model_type", "");
             LanguageModel m = switch (type) {
                 case "llama" -> HfLlama.load(model);
-                // rnn families register here: "mamba", "rwkv5"
-                default -> throw new InvalidFileException(cfgPath, "model_type '" + type + "' is not supported (llama is)");
+                case "mamba" -> vireo.lm.mamba.HfMamba.load(model);
+                case "rwkv5" -> vireo.lm.rwkv.Rwkv5.of(vireo.io.SafeTensors.readSharded(model), vireo.lm.rwkv.Rwkv5.Naming.HF,
+                        (float) HfConfig.read(cfgPath).getDouble("group_norm_epsilon", vireo.lm.rwkv.Rwkv5.RWKV_CPP_GROUP_NORM_EPS));
+                default -> throw new InvalidFileException(cfgPath, "model_type '" + type + "' is not supported (llama, mamba, rwkv5 are)");
             };
             return new Loaded(m, hfTokenizer(model, tokenizer, m));
         }
@@ -48,8 +50,18 @@ public final class Models {
                 throw e;
             }
         }
-        // rnn families register here: rwkv.cpp files
-        throw new InvalidFileException(model, "not a model format Vireo knows (llama2.c .bin, Hugging Face folder)");
+        if (vireo.lm.rwkv.RwkvCpp.looksLike(model)) {
+            var m = vireo.lm.rwkv.RwkvCpp.load(model);
+            try {
+                Tokenizer tok = tokenizer != null ? vireo.lm.tokenizer.RwkvWorldTokenizer.read(tokenizer)
+                        : m.vocabSize() == 256 ? new vireo.lm.tokenizer.ByteTokenizer() : null;
+                return new Loaded(m, tok);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        }
+        throw new InvalidFileException(model, "not a model format Vireo knows (llama2.c .bin, rwkv.cpp .bin, Hugging Face folder)");
     }
 
     private static Path besideLlama2c(Path model) {

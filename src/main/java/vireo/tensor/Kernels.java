@@ -101,6 +101,11 @@ public final class Kernels {
     }
 
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        if (n < F.length()) { // short vectors (small attention heads): a plain loop beats setting up a vector
+            float s = 0f;
+            for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
+            return s;
+        }
         var acc = jdk.incubator.vector.FloatVector.zero(F);
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length())

@@ -1,0 +1,177 @@
+package vireo.lm.mamba;
+
+import vireo.lm.Hooks;
+import vireo.lm.LanguageModel;
+import vireo.tensor.Kernels;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Mamba-1, one token at a time (the recurrent form of the selective scan):
+ * <pre>
+ *   per block:  u = rms(x);  [xi, z] = Win·u
+ *               window ← shift(window, xi);  xc = silu(conv(window) + b)            (causal depthwise, d_conv taps)
+ *               [δ, B, C] = Wx·xc;  Δ = softplus(Wdt·δ + bdt);  A = −exp(A_log)
+ *               h[c,n] ← exp(Δc·A[c,n])·h[c,n] + Δc·B[n]·xc[c];   y[c] = Σn h[c,n]·C[n] + D[c]·xc[c]
+ *               x ← x + Wout·(y ⊙ silu(z))
+ *   logits = head·rms(x)
+ * </pre>
+ * Hook points per block: resid_pre, mixer_out, resid_post; state parts {@code blocks.i.state.conv} ([d_inner][d_conv],
+ * newest input last, as Hugging Face's cache) and {@code blocks.i.state.ssm} ([d_inner][d_state]).
+ */
+public final class Mamba implements LanguageModel {
+    private final MambaConfig c;
+    private final MambaWeights w;
+    private final AutoCloseable resource;
+    // small per-channel parameters, converted once
+    private final float[][] norm, convW, convB, dtB, negA, dSkip;
+    private final float[] finalNorm;
+    private final String[][] points; // [layer][resid_pre, mixer_out, resid_post, state.conv, state.ssm]
+    private final List<String> pointList = new ArrayList<>();
+
+    public Mamba(MambaConfig config, MambaWeights weights, AutoCloseable resource) {
+        this.c = config;
+        this.w = weights;
+        this.resource = resource;
+        int L = c.layers();
+        norm = new float[L][];
+        convW = new float[L][];
+        convB = new float[L][];
+        dtB = new float[L][];
+        negA = new float[L][];
+        dSkip = new float[L][];
+        points = new String[L][];
+        for (int l = 0; l < L; l++) {
+            norm[l] = w.norm()[l].toFloatArray();
+            convW[l] = w.convWeight()[l].toFloatArray();
+            convB[l] = w.convBias()[l] == null ? new float[c.dInner()] : w.convBias()[l].toFloatArray();
+            dtB[l] = w.dtBias()[l].toFloatArray();
+            negA[l] = w.aLog()[l].toFloatArray();
+            for (int i = 0; i < negA[l].length; i++) negA[l][i] = (float) -Math.exp(negA[l][i]);
+            dSkip[l] = w.d()[l].toFloatArray();
+            String p = "blocks." + l + ".";
+            points[l] = new String[]{p + "resid_pre", p + "mixer_out", p + "resid_post", p + "state.conv", p + "state.ssm"};
+            pointList.addAll(List.of(points[l]));
+        }
+        finalNorm = w.finalNorm().toFloatArray();
+    }
+
+    public MambaConfig config() { return c; }
+
+    @Override public String family() { return "mamba"; }
+    @Override public int vocabSize() { return c.vocabSize(); }
+    @Override public int numLayers() { return c.layers(); }
+    @Override public int dModel() { return c.dModel(); }
+    @Override public int maxSeqLen() { return Integer.MAX_VALUE; }
+    @Override public List<String> hookPoints() { return pointList; }
+    @Override public State newState() { return new RecurrentState(); }
+
+    /** Conv windows and SSM states of every layer, plus scratch so a step allocates nothing. */
+    final class RecurrentState implements State {
+        int pos;
+        final float[][] conv = new float[c.layers()][c.dInner() * c.dConv()];
+        final float[][] ssm = new float[c.layers()][c.dInner() * c.dState()];
+        final float[] x = new float[c.dModel()], u = new float[c.dModel()], xz = new float[2 * c.dInner()],
+                xc = new float[c.dInner()], dbc = new float[c.dtRank() + 2 * c.dState()], dt = new float[c.dInner()],
+                y = new float[c.dInner()], out = new float[c.dModel()], logits = new float[c.vocabSize()];
+
+        @Override public int position() { return pos; }
+
+        @Override
+        public State copy() {
+            RecurrentState s = new RecurrentState();
+            s.pos = pos;
+            for (int l = 0; l < c.layers(); l++) {
+                System.arraycopy(conv[l], 0, s.conv[l], 0, conv[l].length);
+                System.arraycopy(ssm[l], 0, s.ssm[l], 0, ssm[l].length);
+            }
+            return s;
+        }
+
+        @Override public List<String> parts() {
+            List<String> p = new ArrayList<>();
+            for (int l = 0; l < c.layers(); l++) { p.add(points[l][3]); p.add(points[l][4]); }
+            return p;
+        }
+
+        @Override
+        public float[] part(String name) {
+            for (int l = 0; l < c.layers(); l++) {
+                if (name.equals(points[l][3])) return conv[l];
+                if (name.equals(points[l][4])) return ssm[l];
+            }
+            throw new IllegalArgumentException("no state part " + name + " (Mamba has blocks.i.state.conv and blocks.i.state.ssm)");
+        }
+    }
+
+    @Override
+    public float[] step(State state, int token, Hooks hooks) {
+        RecurrentState s = (RecurrentState) state;
+        if (token < 0 || token >= c.vocabSize()) throw new IllegalArgumentException("token " + token + " outside vocabulary of " + c.vocabSize());
+        int pos = s.pos, d = c.dModel(), di = c.dInner(), ns = c.dState(), k = c.dConv(), r = c.dtRank();
+        float[] x = s.x;
+        long base = (long) token * d;
+        for (int i = 0; i < d; i++) x[i] = w.embedding().getFloat(base + i);
+        boolean hooked = !hooks.isEmpty();
+        for (int l = 0; l < c.layers(); l++) {
+            if (hooked) {
+                hooks.run(points[l][3], pos, s.conv[l]);
+                hooks.run(points[l][4], pos, s.ssm[l]);
+                hooks.run(points[l][0], pos, x);
+            }
+            rmsNorm(s.u, x, norm[l], c.normEps());
+            Kernels.matvec(w.inProj()[l], s.u, 0, s.xz, 0); // xz[0, di) = xi, xz[di, 2di) = z
+            float[] win = s.conv[l], cw = convW[l];
+            for (int ch = 0; ch < di; ch++) {
+                int o = ch * k;
+                System.arraycopy(win, o + 1, win, o, k - 1);
+                win[o + k - 1] = s.xz[ch];
+                float acc = convB[l][ch];
+                for (int t = 0; t < k; t++) acc += cw[o + t] * win[o + t];
+                s.xc[ch] = silu(acc);
+            }
+            Kernels.matvec(w.xProj()[l], s.xc, 0, s.dbc, 0);
+            Kernels.matvec(w.dtProj()[l], s.dbc, 0, s.dt, 0);
+            float[] h = s.ssm[l], a = negA[l];
+            for (int ch = 0; ch < di; ch++) {
+                float delta = softplus(s.dt[ch] + dtB[l][ch]), xv = s.xc[ch], acc = 0f;
+                int o = ch * ns;
+                for (int n = 0; n < ns; n++) {
+                    float hn = (float) Math.exp(delta * a[o + n]) * h[o + n] + delta * s.dbc[r + n] * xv;
+                    h[o + n] = hn;
+                    acc += hn * s.dbc[r + ns + n];
+                }
+                s.y[ch] = (acc + dSkip[l][ch] * xv) * silu(s.xz[di + ch]);
+            }
+            Kernels.matvec(w.outProj()[l], s.y, 0, s.out, 0);
+            if (hooked) hooks.run(points[l][1], pos, s.out);
+            for (int i = 0; i < d; i++) x[i] += s.out[i];
+            if (hooked) hooks.run(points[l][2], pos, x);
+        }
+        rmsNorm(s.u, x, finalNorm, c.normEps());
+        Kernels.matvec(w.head(), s.u, 0, s.logits, 0);
+        s.pos++;
+        return s.logits;
+    }
+
+    private static float silu(float v) { return v / (1f + (float) Math.exp(-v)); }
+
+    /** PyTorch's softplus (threshold 20: linear above it). */
+    private static float softplus(float v) { return v > 20f ? v : (float) Math.log1p(Math.exp(v)); }
+
+    private static void rmsNorm(float[] out, float[] x, float[] weight, float eps) {
+        float ss = Kernels.dot(x, 0, x, 0, x.length);
+        float inv = (float) (1.0 / Math.sqrt(ss / x.length + eps));
+        for (int i = 0; i < x.length; i++) out[i] = weight[i] * (x[i] * inv);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (resource != null) resource.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
