@@ -1,6 +1,7 @@
 package vireo.tensor.bench;
 
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -55,13 +56,15 @@ public final class KernelBenchmarks {
                 .include("^" + java.util.regex.Pattern.quote(bench.getName()) + "\\." + methods + "$")
                 .param("threads", threads)
                 .forks(1)
-                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx4g")
+                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                        "--sun-misc-unsafe-memory-access=allow", "-Xmx4g")
                 .verbosity(VerboseMode.SILENT)
                 .shouldFailOnError(true);
         if (layouts != null) o.param("layout", layouts.split(","));
         if (quick) o.warmupIterations(2).warmupTime(TimeValue.milliseconds(500)).measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
         else o.warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(5).measurementTime(TimeValue.seconds(1));
-        return new Runner(o.build()).run();
+        // JMH echoes the forked JVMs' own output (JVM warnings); keep it off stdout, which carries the table / JSON.
+        return new Runner(o.build(), OutputFormatFactory.createFormatInstance(System.err, VerboseMode.SILENT)).run();
     }
 
     /** {mean ms/op, error} of the benchmark method at the given layout (null: none) and thread count. */
