@@ -10,10 +10,10 @@ import java.util.concurrent.Callable;
 
 /** {@code vireo bench kernels}: the JMH sgemm and matvec benchmarks, as GFLOP/s and speed-up over naive loops. */
 @Command(name = "kernels", mixinStandardHelpOptions = true,
-        description = "JMH benchmarks of the tensor kernels (sgemm 1024^3 at 1 and 2 threads, matvec 4096x4096 f32 and "
+        description = "JMH benchmarks of the tensor kernels (sgemm 1024^3 NT/NN/TN at 1 and 2 threads, matvec 4096x4096 f32 and "
                 + "bf16) against naive loops run in the same session; prints GFLOP/s and the ratio.")
 public final class BenchKernelsCommand implements Callable<Integer> {
-    @Option(names = "--quick", description = "Shorter warm-up and measurement (about 30 s instead of about 90 s).")
+    @Option(names = "--quick", description = "Shorter warm-up and measurement (about 70 s instead of about 2.5 min).")
     boolean quick;
 
     @Option(names = "--json", description = "Print results as JSON.")

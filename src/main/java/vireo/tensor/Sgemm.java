@@ -3,6 +3,7 @@ package vireo.tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * Single-precision matrix product C[m,n] = op(A)·op(B) (+ C), the engine behind {@link Kernels#matmulNT},
@@ -28,10 +29,15 @@ final class Sgemm {
     static final int MC = 144;
     /** n block: the packed B panel (KC·NC floats, 2 MiB) stays in L3. */
     static final int NC = 2048;
+    /** With fewer rows or columns than this, packing costs more than the register tile saves: see {@link #skinny}. */
+    static final int SKINNY = 8;
     /** Below this many flops the packing and blocking cost more than they save. */
     static final long SMALL_FLOPS = 64 * 1024;
-    /** Below this many flops one thread does it all: hand-off costs more. */
-    static final long PARALLEL_FLOPS = 4L << 20;
+    /**
+     * Below this many flops (~100 µs on one core) one thread does it all: measured at 64×64×512 and 128×128×256, two
+     * threads were slower than one (pool hand-off and per-k-block barriers).
+     */
+    static final long PARALLEL_FLOPS = 16L << 20;
 
     private record Scratch(float[] a, float[] b, float[] tile) {}
 
@@ -54,24 +60,140 @@ final class Sgemm {
             return;
         }
         int threads = Parallel.threads();
-        if (threads > 1 && flops >= PARALLEL_FLOPS) {
-            // Split the longer side into blocks aligned to the register tile; a few blocks per thread balance load.
-            boolean byRows = m >= n || n < 2 * NR;
-            int unit = byRows ? MR : NR, extent = byRows ? m : n;
-            int units = (extent + unit - 1) / unit;
-            int blocks = Math.min(units, threads * (units >= 8 * threads ? 4 : 1));
-            if (blocks > 1) {
-                int per = (units + blocks - 1) / blocks * unit;
-                int nb = (extent + per - 1) / per;
+        boolean parallel = threads > 1 && flops >= PARALLEL_FLOPS && !(Thread.currentThread() instanceof ForkJoinWorkerThread);
+        if ((m < SKINNY || n < SKINNY) && skinny(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, n, k, accumulate, parallel)) return;
+        if (threads > 1 && flops >= PARALLEL_FLOPS && !(Thread.currentThread() instanceof ForkJoinWorkerThread)) {
+            if (m >= n || n < 2 * NR) {
+                if (m >= 2 * MR) {
+                    sharedPanels(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, n, k, accumulate, threads);
+                    return;
+                }
+            } else {
+                // Wide and short: column blocks are independent products (each packs only its own B columns).
+                int units = (n + NR - 1) / NR;
+                int blocks = Math.min(units, threads * (units >= 8 * threads ? 4 : 1));
+                int per = (units + blocks - 1) / blocks * NR;
+                int nb = (n + per - 1) / per;
                 Parallel.forRange(nb, t -> {
-                    int lo = t * per, hi = Math.min(extent, lo + per);
-                    if (byRows) blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, lo, hi, 0, n, k, accumulate);
-                    else blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 0, m, lo, hi, k, accumulate);
+                    int lo = t * per, hi = Math.min(n, lo + per);
+                    blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 0, m, lo, hi, k, accumulate);
                 });
                 return;
             }
         }
         blocked(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 0, m, 0, n, k, accumulate);
+    }
+
+    /**
+     * Tall products on several threads: each KC×NC panel of B is packed once (strips shared out over the threads)
+     * into the calling thread's buffer, then row blocks of C are run in parallel, each packing its own rows of A.
+     */
+    private static void sharedPanels(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                                     float[] c, int cOff, int m, int n, int k, boolean accumulate, int threads) {
+        float[] pb = SCRATCH.get().b;
+        int units = (m + MR - 1) / MR;
+        int blocks = Math.min(units, threads * 4);
+        int per = (units + blocks - 1) / blocks * MR;
+        int nb = (m + per - 1) / per;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), jcF = jc;
+            int strips = (nc + NR - 1) / NR, sPer = (strips + threads - 1) / threads;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc), pcF = pc;
+                boolean zero = !accumulate && pc == 0;
+                Parallel.forRange(threads, t -> packB(b, bOff + pcF * brs + jcF * bcs, brs, bcs, kc, nc, pb,
+                        Math.min(strips, t * sPer), Math.min(strips, (t + 1) * sPer)));
+                Parallel.forRange(nb, t -> {
+                    Scratch s = SCRATCH.get();
+                    int lo = t * per, hi = Math.min(m, lo + per);
+                    if (zero) for (int i = lo; i < hi; i++) java.util.Arrays.fill(c, cOff + i * n + jcF, cOff + i * n + jcF + nc, 0f);
+                    for (int ic = lo; ic < hi; ic += MC) {
+                        int mc = Math.min(MC, hi - ic);
+                        packA(a, aOff + ic * ars + pcF * acs, ars, acs, mc, kc, s.a);
+                        macro(s.a, pb, c, cOff + ic * n + jcF, n, mc, nc, kc, s.tile);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Few rows or few columns: unpacked vector loops along the long contiguous direction (dot products when both
+     * operands run along k, row updates C[i,:] += A(i,p)·B[p,:] when B rows are contiguous, a transposed
+     * accumulator when A is stored k-major). Returns false for layouts it does not handle.
+     */
+    private static boolean skinny(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                                  float[] c, int cOff, int m, int n, int k, boolean accumulate, boolean parallel) {
+        // Thresholds measured at k = 1024, n or m = 4096 (one thread): below them these loops beat the packed tile.
+        if (acs == 1 && brs == 1) {                       // A·Wᵀ: every element is a dot product of two rows
+            if (m >= SKINNY && n >= 6) return false;
+            if (m >= n) split(m, 16, parallel, (lo, hi) -> dots(a, aOff, ars, b, bOff, bcs, c, cOff, n, lo, hi, 0, n, k, accumulate));
+            else split(n, 16, parallel, (lo, hi) -> dots(a, aOff, ars, b, bOff, bcs, c, cOff, n, 0, m, lo, hi, k, accumulate));
+            return true;
+        }
+        if (bcs != 1) return false;
+        if (m < 4) {                                      // few rows: C[i, :] += A(i,p)·B[p, :] over column chunks
+            split(n, 4 * L, parallel, (lo, hi) -> {
+                for (int i = 0; i < m; i++) {
+                    int ci = cOff + i * n;
+                    if (!accumulate) java.util.Arrays.fill(c, ci + lo, ci + hi, 0f);
+                    for (int p = 0; p < k; p++) axpy(a[aOff + i * ars + p * acs], b, bOff + p * brs + lo, c, ci + lo, hi - lo);
+                }
+            });
+            return true;
+        }
+        if (n >= SKINNY) return false;
+        if (acs == 1) {                                   // A·B with few columns: transpose B, then dot products
+            float[] bt = new float[n * k];
+            for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) bt[j * k + p] = b[bOff + p * brs + j];
+            split(m, 16, parallel, (lo, hi) -> dots(a, aOff, ars, bt, 0, k, c, cOff, n, lo, hi, 0, n, k, accumulate));
+            return true;
+        }
+        if (ars == 1) {                                   // Aᵀ·B with few columns: accumulate Cᵀ[j, :] += B[p,j]·A[p, :]
+            float[] ct = new float[n * m];
+            split(m, 4 * L, parallel, (lo, hi) -> {
+                for (int p = 0; p < k; p++)
+                    for (int j = 0; j < n; j++) axpy(b[bOff + p * brs + j], a, aOff + p * acs + lo, ct, j * m + lo, hi - lo);
+                for (int i = lo; i < hi; i++)
+                    for (int j = 0; j < n; j++) {
+                        int ci = cOff + i * n + j;
+                        c[ci] = accumulate ? c[ci] + ct[j * m + i] : ct[j * m + i];
+                    }
+            });
+            return true;
+        }
+        return false;
+    }
+
+    private interface Range { void run(int lo, int hi); }
+
+    /** Runs body over [0, extent) in chunks (multiples of unit) on the pool when parallel, else in one go. */
+    private static void split(int extent, int unit, boolean parallel, Range body) {
+        if (!parallel || extent < 2 * unit) { body.run(0, extent); return; }
+        int units = (extent + unit - 1) / unit;
+        int blocks = Math.min(units, Parallel.threads() * 4);
+        int per = (units + blocks - 1) / blocks * unit, nb = (extent + per - 1) / per;
+        Parallel.forRange(nb, t -> body.run(t * per, Math.min(extent, (t + 1) * per)));
+    }
+
+    /** C[i, j] (=|+=) A[i, :]·B[j, :] for rows i in [i0,i1), columns j in [j0,j1); rows contiguous along k. */
+    private static void dots(float[] a, int aOff, int ars, float[] b, int bOff, int bcs, float[] c, int cOff, int ldc,
+                             int i0, int i1, int j0, int j1, int k, boolean accumulate) {
+        for (int j = j0; j < j1; j++)
+            for (int i = i0; i < i1; i++) {
+                float s = Kernels.dot(a, aOff + i * ars, b, bOff + j * bcs, k);
+                int ci = cOff + i * ldc + j;
+                c[ci] = accumulate ? c[ci] + s : s;
+            }
+    }
+
+    /** y[0..len) += alpha · x[0..len). */
+    private static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L)
+            av.fma(FloatVector.fromArray(F, x, xOff + j), FloatVector.fromArray(F, y, yOff + j)).intoArray(y, yOff + j);
+        for (; j < len; j++) y[yOff + j] += alpha * x[xOff + j];
     }
 
     /** Direct loops for tiny products (rows i0..i1, columns j0..j1 of C with row length ldc). */
@@ -112,8 +234,13 @@ final class Sgemm {
 
     /** Packs B(p, j) for p < kc, j < nc into NR-wide strips: strip s holds kc rows of NR consecutive columns. */
     private static void packB(float[] b, int off, int brs, int bcs, int kc, int nc, float[] pb) {
-        int idx = 0;
-        for (int j0 = 0; j0 < nc; j0 += NR) {
+        packB(b, off, brs, bcs, kc, nc, pb, 0, (nc + NR - 1) / NR);
+    }
+
+    /** Packs strips [s0, s1) only (several threads can fill one shared panel). */
+    private static void packB(float[] b, int off, int brs, int bcs, int kc, int nc, float[] pb, int s0, int s1) {
+        int idx = s0 * kc * NR;
+        for (int j0 = s0 * NR, jEnd = Math.min(nc, s1 * NR); j0 < jEnd; j0 += NR) {
             int w = Math.min(NR, nc - j0);
             if (bcs == 1 && w == NR) {
                 for (int p = 0; p < kc; p++) {

@@ -16,9 +16,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Square single-precision products C = A·Wᵀ (the layout of every linear layer) through {@link Kernels#matmulNT}, and
- * the same product as a naive i-p-j triple loop (the previous Kernels code) in the same run as the baseline.
- * Flops per call: 2·n³.
+ * Square single-precision products through {@link Kernels}: NT = A·Wᵀ (linear layers), NN = A·B (conv lowering),
+ * TN = Aᵀ·B (weight gradients); and a naive i-p-j triple loop (the previous Kernels code) in the same run as the
+ * baseline. Flops per call: 2·n³.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,6 +29,9 @@ public class SgemmBench {
 
     @Param({"1", "2"})
     public int threads;
+
+    @Param({"NT", "NN", "TN"})
+    public String layout;
 
     float[] a, w, c;
 
@@ -44,7 +47,12 @@ public class SgemmBench {
 
     @Benchmark
     public float[] sgemm() {
-        Kernels.matmulNT(a, 0, w, 0, c, 0, n, n, n, false);
+        switch (layout) {
+            case "NT" -> Kernels.matmulNT(a, 0, w, 0, c, 0, n, n, n, false);
+            case "NN" -> Kernels.matmulNN(a, 0, w, 0, c, 0, n, n, n, false);
+            case "TN" -> Kernels.matmulTN(a, 0, w, 0, c, 0, n, n, n, false);
+            default -> throw new IllegalArgumentException("layout " + layout);
+        }
         return c;
     }
 
