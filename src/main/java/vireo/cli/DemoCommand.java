@@ -66,9 +66,10 @@ public final class DemoCommand implements Callable<Integer> {
         List<Wedge> wedges = WedgeFiles.read(wedgeFile.get());
         BcaeVs model = BcaeVs.load(checkpoint.get());
         Gate gate = TpcCommand.gate(null, 0);
-        var rows = CodecEvaluation.evaluate(wedges, TpcEvalCommand.codecs(model, gate), s -> { });
+        var rows = TpcEvalCommand.evaluate(wedges, model, gate, null, s -> { });
         System.out.print(CodecEvaluation.table(rows).indent(3));
-        System.out.println("   (ratios: CR(auth) = the authors' 16/(36·occupancy·keep); CR(real) = raw 16-bit bytes / file bytes)");
+        System.out.println("   (CR(auth) = the authors' 16/(36·occupancy·keep); CR(real) = raw 16-bit bytes / file bytes;");
+        System.out.println("    zstd = lossless; sz = an SZ-style error-bounded codec at BCAE-VS's MAE)");
         return true;
     }
 }

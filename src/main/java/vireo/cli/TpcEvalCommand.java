@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -28,13 +29,22 @@ public final class TpcEvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of the random gate (default ${DEFAULT-VALUE})") long seed;
     @Option(names = "--json", description = "machine-readable results") boolean json;
 
-    /** The rows of the table: BCAE-VS first, then whatever baseline codecs exist. */
-    static List<WedgeCodec> codecs(BcaeVs model, Gate gate) {
-        List<WedgeCodec> c = new ArrayList<>();
-        c.add(new BcaeVsCodec(model, gate));
-        c.add(new vireo.tpc.ZstdCodec());
-        c.add(vireo.tpc.SzCodec.atMae(0.029));
-        return c;
+    @Option(names = "--dense-checkpoint", paramLabel = "FILE",
+            description = "a BCAE++ baseline trained with `vireo tpc train-dense`: adds its row (fixed ratio 31.125)") Path denseCheckpoint;
+
+    /**
+     * The table: BCAE-VS first, then the baselines — lossless zstd, the SZ-style codec at the MAE BCAE-VS reached on
+     * these wedges (so the two compare at equal error), and BCAE++ when a trained checkpoint is given.
+     */
+    static List<CodecEvaluation> evaluate(List<Wedge> wedges, BcaeVs model, Gate gate, Path denseCheckpoint, Consumer<String> progress) {
+        List<CodecEvaluation> rows = new ArrayList<>();
+        rows.add(CodecEvaluation.evaluate(wedges, new BcaeVsCodec(model, gate), progress));
+        List<WedgeCodec> baselines = new ArrayList<>();
+        baselines.add(new vireo.tpc.ZstdCodec());
+        baselines.add(vireo.tpc.SzCodec.atMae(rows.get(0).mae()));
+        if (denseCheckpoint != null) baselines.add(vireo.tpc.BcaePlusPlus.load(denseCheckpoint));
+        rows.addAll(CodecEvaluation.evaluate(wedges, baselines, progress));
+        return rows;
     }
 
     @Override
@@ -43,10 +53,9 @@ public final class TpcEvalCommand implements Callable<Integer> {
         BcaeVs model = TpcCommand.model(checkpoint);
         List<Wedge> wedges = new ArrayList<>();
         for (Path p : inputs) wedges.addAll(WedgeFiles.read(p));
-        List<WedgeCodec> codecs = codecs(model, gate);
         List<CodecEvaluation> rows;
-        try (var bar = TpcCommand.progress("eval", (long) wedges.size() * codecs.size())) {
-            rows = CodecEvaluation.evaluate(wedges, codecs, s -> bar.step());
+        try (var bar = TpcCommand.progress("eval", (long) wedges.size() * (denseCheckpoint == null ? 3 : 4))) {
+            rows = evaluate(wedges, model, gate, denseCheckpoint, s -> bar.step());
         }
         if (json) System.out.println(TpcCommand.JSON.writeValueAsString(toJson(rows, gate)));
         else {

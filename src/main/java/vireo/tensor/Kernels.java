@@ -42,19 +42,23 @@ public final class Kernels {
         int n = w.shape()[0], k = (int) (w.numel() / n);
         java.lang.foreign.MemorySegment seg = w.segment();
         DType dt = w.dtype();
-        java.util.function.IntConsumer row = switch (dt) {
-            case F32 -> j -> out[outOff + j] = dotF32(seg, (long) j * k * 4, x, xOff, k);
-            case BF16 -> j -> out[outOff + j] = dotBF16(seg, (long) j * k * 2, x, xOff, k);
-            case F16 -> j -> out[outOff + j] = dotF16(seg, (long) j * k * 2, x, xOff, k);
-            default -> throw new IllegalArgumentException("matvec needs f32, f16 or bf16 weights, got " + dt);
-        };
+        if (dt != DType.F32 && dt != DType.BF16 && dt != DType.F16)
+            throw new IllegalArgumentException("matvec needs f32, f16 or bf16 weights, got " + dt);
         if ((long) n * k >= PARALLEL_MATVEC && Parallel.threads() > 1) {
             int blocks = Math.min(n, Parallel.threads() * 4), per = (n + blocks - 1) / blocks;
-            Parallel.forRange(blocks, b -> {
-                for (int j = b * per, e = Math.min(n, j + per); j < e; j++) row.accept(j);
-            });
+            Parallel.forRange(blocks, b -> matvecRows(seg, dt, k, x, xOff, out, outOff, b * per, Math.min(n, b * per + per)));
         } else {
-            for (int j = 0; j < n; j++) row.accept(j);
+            matvecRows(seg, dt, k, x, xOff, out, outOff, 0, n); // small matrices: no lambda, no hand-off
+        }
+    }
+
+    private static void matvecRows(java.lang.foreign.MemorySegment seg, DType dt, int k, float[] x, int xOff, float[] out, int outOff, int from, int to) {
+        for (int j = from; j < to; j++) {
+            out[outOff + j] = switch (dt) {
+                case F32 -> dotF32(seg, (long) j * k * 4, x, xOff, k);
+                case BF16 -> dotBF16(seg, (long) j * k * 2, x, xOff, k);
+                default -> dotF16(seg, (long) j * k * 2, x, xOff, k);
+            };
         }
     }
 

@@ -140,7 +140,21 @@ public final class BcaePlusPlus implements WedgeCodec {
         return new Wedge(reco);
     }
 
-    /** Every trainable tensor by a PyTorch-like name, in a fixed order. */
+    /** A model trained by {@code vireo tpc train-dense} (safetensors written from {@link #namedParameters}). */
+    public static BcaePlusPlus load(java.nio.file.Path file) {
+        BcaePlusPlus m = new BcaePlusPlus(0);
+        try (vireo.io.TensorFile f = vireo.io.SafeTensors.read(file)) {
+            for (var e : m.namedParameters().entrySet()) {
+                vireo.tensor.TensorView v = f.get(e.getKey());
+                if (v.numel() != e.getValue().data.length)
+                    throw new vireo.io.InvalidFileException(file, "tensor '" + e.getKey() + "' has " + v.numel() + " values, BCAE++ needs " + e.getValue().data.length);
+                System.arraycopy(v.toFloatArray(), 0, e.getValue().data, 0, e.getValue().data.length);
+            }
+        }
+        return m;
+    }
+
+    /** Every trainable tensor by a PyTorch-like name. */
     public java.util.LinkedHashMap<String, Tensor> namedParameters() {
         var m = new java.util.LinkedHashMap<String, Tensor>();
         for (int i = 0; i < encoder.size(); i++) {
@@ -153,7 +167,7 @@ public final class BcaePlusPlus implements WedgeCodec {
         }
         m.put("encoder.out.weight", codeW);
         m.put("encoder.out.bias", codeB);
-        for (var e : java.util.Map.of("decoder.reg.", reg, "decoder.clf.", clf).entrySet()) {
+        for (var e : java.util.List.of(java.util.Map.entry("decoder.reg.", reg), java.util.Map.entry("decoder.clf.", clf))) {
             Decoder d = e.getValue();
             for (int i = 0; i < d.weights.size(); i++) {
                 m.put(e.getKey() + i + ".weight", d.weights.get(i));

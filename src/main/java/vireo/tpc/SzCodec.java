@@ -142,7 +142,7 @@ public final class SzCodec implements WedgeCodec {
      */
     public static WedgeCodec atMae(double targetMae) {
         return new WedgeCodec() {
-            @Override public String name() { return "sz@mae" + targetMae; }
+            @Override public String name() { return String.format(java.util.Locale.ROOT, "sz@mae%.4f", targetMae); }
             @Override public byte[] encode(Wedge w) { return forTargetMae(w, targetMae).encode(w); }
             @Override public Wedge decode(byte[] code) { return new SzCodec(1.0).decode(code); }
         };
