@@ -98,9 +98,26 @@ public final class Kernels {
         return s;
     }
 
+    /**
+     * IEEE half → float in vector lanes: shift exponent+mantissa into float position and rescale by 2^112 with one
+     * multiply (which also normalises subnormal halves exactly); Inf/NaN (exponent all ones) get the float
+     * exponent forced to all ones; the sign is OR-ed back. Matches {@link Float#float16ToFloat} bit for bit.
+     */
     static float dotF16(java.lang.foreign.MemorySegment seg, long off, float[] x, int xOff, int k) {
-        float s = 0f;
-        for (int i = 0; i < k; i++) s += Float.float16ToFloat(seg.get(TensorView.I16, off + i * 2L)) * x[xOff + i];
+        var acc = jdk.incubator.vector.FloatVector.zero(F);
+        int i = 0, bound = F.loopBound(k);
+        for (; i < bound; i += F.length()) {
+            var sv = jdk.incubator.vector.ShortVector.fromMemorySegment(S, seg, off + i * 2L, LE);
+            var h = (jdk.incubator.vector.IntVector) sv.convertShape(jdk.incubator.vector.VectorOperators.S2I, I, 0);
+            var mag = h.and(0x7fff);
+            var f = mag.lanewise(jdk.incubator.vector.VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+            var bits = (jdk.incubator.vector.IntVector) f.reinterpretAsInts();
+            bits = bits.lanewise(jdk.incubator.vector.VectorOperators.OR, 0x7f800000, mag.compare(jdk.incubator.vector.VectorOperators.GE, 0x7c00));
+            bits = bits.or(h.and(0x8000).lanewise(jdk.incubator.vector.VectorOperators.LSHL, 16));
+            acc = bits.reinterpretAsFloats().fma(jdk.incubator.vector.FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < k; i++) s += Float.float16ToFloat(seg.get(TensorView.I16, off + i * 2L)) * x[xOff + i];
         return s;
     }
 
