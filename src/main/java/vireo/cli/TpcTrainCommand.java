@@ -25,7 +25,9 @@ import java.util.stream.Stream;
         description = {"Train BCAE-VS with the authors' losses and optimiser on wedge .npy files, directories or globs.",
                 "A full-size run is far beyond a CPU (the decoders cost ~100 GFLOP per wedge forward+backward): use --crop and few steps."})
 public final class TpcTrainCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "DATA", description = "wedge .npy files, directories of them, or globs like 'data/*.npy'") List<String> data;
+    @Parameters(arity = "0..*", paramLabel = "DATA", description = "wedge .npy files, directories of them, or globs like 'data/*.npy' (or none with --simulate)") List<String> data = new ArrayList<>();
+    @Option(names = "--simulate", defaultValue = "0", paramLabel = "N", description = "add N simulated wedges (vireo.tpc.Simulator, seeded by --seed)") int simulate;
+    @Option(names = "--occupancy", defaultValue = "0.1", description = "occupancy of simulated wedges (default ${DEFAULT-VALUE})") double occupancy;
     @Option(names = "--steps", defaultValue = "100", description = "optimisation steps (default ${DEFAULT-VALUE})") int steps;
     @Option(names = "--batch", defaultValue = "4", description = "wedges (or crops) per batch (default ${DEFAULT-VALUE})") int batch;
     @Option(names = "--crop", paramLabel = "A,Z,L", split = ",", description = "train on random crops of this size instead of whole 192x249x16 wedges") int[] crop;
@@ -46,6 +48,9 @@ public final class TpcTrainCommand implements Callable<Integer> {
         if (init != null && resume != null) throw new UserError("use either --init or --resume, not both");
         List<Wedge> wedges = new ArrayList<>();
         for (Path p : expand(data)) wedges.addAll(WedgeFiles.read(p));
+        if (simulate < 0 || occupancy <= 0 || occupancy >= 0.5) throw new UserError("--simulate must be >= 0 and --occupancy in (0, 0.5)");
+        vireo.tpc.Simulator sim = new vireo.tpc.Simulator();
+        for (int i = 0; i < simulate; i++) wedges.add(sim.simulate(occupancy, seed * 1000 + i).wedge());
         if (wedges.isEmpty()) throw new UserError("no wedges found in " + data);
 
         BcaeVsTrainer.Config cfg = BcaeVsTrainer.Config.authors(crop, seed).withBatch(batch, batchesPerEpoch).withLr(lr);

@@ -102,4 +102,17 @@ class TpcCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--crop needs A,Z,L"), r.err());
     }
+
+    @Test
+    void trainAcceptsSimulatedWedges(@TempDir Path dir) throws Exception {
+        Run r = run("tpc", "train", "--simulate", "1", "--occupancy", "0.01", "--steps", "1", "--batch", "1",
+                "--crop", "8,8,8", "-o", dir.resolve("ck").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        var json = new ObjectMapper().readTree(r.out());
+        assertEquals(1, json.get("wedges").asInt());
+        assertEquals(1, json.get("step").asInt());
+        r = run("tpc", "train", "--steps", "1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no wedges"), r.err());
+    }
 }
