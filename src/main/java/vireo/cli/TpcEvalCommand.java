@@ -27,6 +27,7 @@ public final class TpcEvalCommand implements Callable<Integer> {
     @Option(names = "--threshold", paramLabel = "T", description = "keep voxels with p > T (default: the seeded random gate)") Double threshold;
     @Option(names = "--seed", defaultValue = "0", description = "seed of the random gate (default ${DEFAULT-VALUE})") long seed;
     @Option(names = "--json", description = "machine-readable results") boolean json;
+    @Option(names = "--dense-checkpoint", paramLabel = "FILE", description = "add a BCAE++ row with these weights (from vireo tpc train-dense)") Path denseCheckpoint;
 
     /** The rows of the table: BCAE-VS first, then whatever baseline codecs exist. */
     static List<WedgeCodec> codecs(BcaeVs model, Gate gate) {
@@ -44,6 +45,7 @@ public final class TpcEvalCommand implements Callable<Integer> {
         List<Wedge> wedges = new ArrayList<>();
         for (Path p : inputs) wedges.addAll(WedgeFiles.read(p));
         List<WedgeCodec> codecs = codecs(model, gate);
+        if (denseCheckpoint != null) codecs.add(vireo.tpc.BcaePlusPlus.load(denseCheckpoint));
         List<CodecEvaluation> rows;
         try (var bar = TpcCommand.progress("eval", (long) wedges.size() * codecs.size())) {
             rows = CodecEvaluation.evaluate(wedges, codecs, s -> bar.step());
