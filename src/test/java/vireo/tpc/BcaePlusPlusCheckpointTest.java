@@ -72,9 +72,14 @@ class BcaePlusPlusCheckpointTest {
         var buf = java.nio.ByteBuffer.wrap(code).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (float v : exact.data) {
             float h = Float.float16ToFloat(buf.getShort());
-            assertEquals(v, h, Math.ulp(Float.float16ToFloat(Float.floatToFloat16(v))) / 2 + 1e-7f);
+            assertEquals(v, h, Math.abs(v) * 0x1p-11f + 0x1p-25f); // half a float16 ulp (relative 2^-11), subnormal floor
         }
-        assertArrayEquals(m.decode(code).log(), back.decode(code).log(), 0f);
+        // Head outputs agree to float rounding (a voxel right at clf = 0.5 may flip, so compare the heads, not the mask).
+        Tensor c = Tensor.of(exact.data.clone(), exact.shape);
+        Tensor[] a = Tensor.noGrad(() -> m.decodeHeads(c)), b = Tensor.noGrad(() -> back.decodeHeads(c));
+        assertArrayEquals(a[0].data, b[0].data, 1e-3f);
+        assertArrayEquals(a[1].data, b[1].data, 1e-5f);
+        assertEquals(Wedge.VOXELS, back.decode(code).log().length);
         assertEquals(31.125, 2.0 * Wedge.VOXELS / code.length, 0);
     }
 
