@@ -33,6 +33,7 @@ public final class TpcTrainDenseCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})") long seed;
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "output .safetensors") Path output;
     @Option(names = "--json", description = "machine-readable results") boolean json;
+    @Option(names = "--resume", paramLabel = "FILE", description = "start from these BCAE++ weights instead of a random init") Path resume;
 
     @Override
     public Integer call() throws Exception {
@@ -45,7 +46,7 @@ public final class TpcTrainDenseCommand implements Callable<Integer> {
             Simulator sim = new Simulator();
             for (int i = 0; i < simulate; i++) data.add(BcaePlusPlus.input(sim.simulate(occupancy, seed * 1000 + i).wedge()));
         }
-        BcaePlusPlusTrainer t = new BcaePlusPlusTrainer(new BcaePlusPlus(seed), crop[0], crop[1], lr, seed);
+        BcaePlusPlusTrainer t = new BcaePlusPlusTrainer(resume != null ? BcaePlusPlus.load(resume) : new BcaePlusPlus(seed), crop[0], crop[1], lr, seed);
         java.util.SplittableRandom pick = new java.util.SplittableRandom(seed ^ 0x9e3779b97f4a7c15L);
         List<BcaePlusPlusTrainer.StepStats> curve = new ArrayList<>();
         try (var bar = TpcCommand.progress("train-dense", steps)) {
@@ -58,10 +59,7 @@ public final class TpcTrainDenseCommand implements Callable<Integer> {
                 bar.setExtraMessage(String.format(" L1 %.3f focal %.4f", st.regLoss(), st.clfLoss()));
             }
         }
-        Map<String, TensorView> tensors = new LinkedHashMap<>();
-        for (var e : t.model().namedParameters().entrySet())
-            tensors.put(e.getKey(), TensorView.ofFloats(e.getValue().data, e.getValue().shape));
-        SafeTensors.write(output, tensors, Map.of("model", "bcae++", "steps", Integer.toString(steps),
+        t.model().save(output, Map.of("steps", Integer.toString(steps),
                 "crop", crop[0] + "," + crop[1], "seed", Long.toString(seed)));
         if (json) {
             List<Map<String, Object>> c = new ArrayList<>();

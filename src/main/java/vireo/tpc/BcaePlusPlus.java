@@ -21,8 +21,8 @@ import java.util.SplittableRandom;
  *       channels 8→16→8→4→2, then conv k3 p1 to 1; regression output 6 + 3·exp(x), classification sigmoid;
  *       reconstruction reg·[clf > 0.5], padded z bins cropped.</li>
  * </ul>
- * Weights here are randomly initialised (seeded); training is not wired up yet, so as a codec this only serves
- * shapes, ratio and timing (the "dense models do not adapt to sparsity" baseline of {@code vireo tpc bench}).
+ * Weights are randomly initialised (seeded) or loaded with {@link #load} from a {@code vireo tpc train-dense}
+ * checkpoint; the codec's bytes are the raw float16 code (49,152 bytes, no header), so the real-bytes ratio is 31.125.
  */
 public final class BcaePlusPlus implements WedgeCodec {
     public static final int[] CHANNELS = {8, 16, 32, 32};
@@ -140,20 +140,6 @@ public final class BcaePlusPlus implements WedgeCodec {
         return new Wedge(reco);
     }
 
-    /** A model trained by {@code vireo tpc train-dense} (safetensors written from {@link #namedParameters}). */
-    public static BcaePlusPlus load(java.nio.file.Path file) {
-        BcaePlusPlus m = new BcaePlusPlus(0);
-        try (vireo.io.TensorFile f = vireo.io.SafeTensors.read(file)) {
-            for (var e : m.namedParameters().entrySet()) {
-                vireo.tensor.TensorView v = f.get(e.getKey());
-                if (v.numel() != e.getValue().data.length)
-                    throw new vireo.io.InvalidFileException(file, "tensor '" + e.getKey() + "' has " + v.numel() + " values, BCAE++ needs " + e.getValue().data.length);
-                System.arraycopy(v.toFloatArray(), 0, e.getValue().data, 0, e.getValue().data.length);
-            }
-        }
-        return m;
-    }
-
     /** Every trainable tensor by a PyTorch-like name. */
     public java.util.LinkedHashMap<String, Tensor> namedParameters() {
         var m = new java.util.LinkedHashMap<String, Tensor>();
@@ -181,4 +167,35 @@ public final class BcaePlusPlus implements WedgeCodec {
 
     /** Input voxels over code values: 764,928 / 24,576 = 31.125 (both at 16 bits). */
     public static double compressionRatio() { return (double) Wedge.VOXELS / (CODE_SHAPE[0] * CODE_SHAPE[1] * CODE_SHAPE[2] * CODE_SHAPE[3]); }
+
+    /** Saves every parameter as float32 safetensors (PyTorch-style names), atomically via {@link vireo.io.SafeTensors#write}. */
+    public void save(java.nio.file.Path path, java.util.Map<String, String> metadata) {
+        var tensors = new java.util.LinkedHashMap<String, vireo.tensor.TensorView>();
+        for (var e : namedParameters().entrySet())
+            tensors.put(e.getKey(), vireo.tensor.TensorView.ofFloats(e.getValue().data, e.getValue().shape));
+        var meta = new java.util.LinkedHashMap<>(metadata);
+        meta.put("model", "bcae++");
+        vireo.io.SafeTensors.write(path, tensors, meta);
+    }
+
+    /**
+     * A model with the weights of a safetensors file written by {@link #save} / {@code vireo tpc train-dense}. A file
+     * missing a tensor, or with a wrong shape, or not safetensors at all, is a one-line {@link vireo.io.InvalidFileException}.
+     */
+    public static BcaePlusPlus load(java.nio.file.Path path) {
+        BcaePlusPlus m = new BcaePlusPlus(0);
+        try (vireo.io.TensorFile f = vireo.io.SafeTensors.read(path)) {
+            for (var e : m.namedParameters().entrySet()) {
+                if (!f.has(e.getKey())) throw new vireo.io.InvalidFileException(path, "not a BCAE++ checkpoint: no tensor " + e.getKey());
+                vireo.tensor.TensorView v = f.get(e.getKey());
+                Tensor p = e.getValue();
+                if (!java.util.Arrays.equals(v.shape(), p.shape))
+                    throw new vireo.io.InvalidFileException(path, "tensor " + e.getKey() + " has shape " + java.util.Arrays.toString(v.shape())
+                            + ", BCAE++ expects " + java.util.Arrays.toString(p.shape));
+                float[] d = v.toFloatArray();
+                System.arraycopy(d, 0, p.data, 0, d.length);
+            }
+        }
+        return m;
+    }
 }
