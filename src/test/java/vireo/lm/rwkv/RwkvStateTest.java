@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** State hooks and State.copy() on the small torch-fixture RWKV model. */
 class RwkvStateTest {
     static Rwkv5 model() {
-        return Rwkv5.of(MappedFiles.safetensors(Path.of("src/test/resources/vireo/lm/rwkv/tiny-v5.safetensors")),
+        return Rwkv5.of(vireo.io.SafeTensors.read(Path.of("src/test/resources/vireo/lm/rwkv/tiny-v5.safetensors")),
                 Rwkv5.Naming.BLINKDL, Rwkv5.OFFICIAL_GROUP_NORM_EPS);
     }
 
