@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vireo.tpc.Simulator;
 import vireo.tpc.Wedge;
-import vireo.tpc.WedgeNpy;
+import vireo.tpc.WedgeFiles;
 import vireo.tpc.WedgeStatistics;
 
 import java.awt.Color;
@@ -49,9 +49,9 @@ public final class TpcSimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         double occ = parseOccupancy(occupancy);
         if (plot != null && compare == null) throw new UserError("--plot needs --compare REAL.npy");
-        short[] real = compare == null ? null : WedgeNpy.readAdc(compare);
+        short[] real = compare == null ? null : WedgeFiles.readAdc(compare);
         Simulator.Result r = new Simulator().simulate(occ, seed);
-        WedgeNpy.writeAdc(output, r.adc());
+        WedgeFiles.writeAdc(output, r.adc());
         WedgeStatistics s = WedgeStatistics.of(r.adc());
         WedgeStatistics rs = real == null ? null : WedgeStatistics.of(real);
         if (plot != null) writePlot(plot, real, r.adc(), rs, s);

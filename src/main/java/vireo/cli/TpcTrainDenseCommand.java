@@ -10,7 +10,7 @@ import vireo.tpc.BcaePlusPlus;
 import vireo.tpc.BcaePlusPlusTrainer;
 import vireo.tpc.Simulator;
 import vireo.tpc.Wedge;
-import vireo.tpc.WedgeNpy;
+import vireo.tpc.WedgeFiles;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public final class TpcTrainDenseCommand implements Callable<Integer> {
             throw new UserError("--crop must be two multiples of 16 within 192,256");
         if (steps < 1 || batch < 1) throw new UserError("--steps and --batch must be >= 1");
         List<Tensor> data = new ArrayList<>();
-        if (inputs != null && !inputs.isEmpty()) for (Path p : inputs) data.add(BcaePlusPlus.input(WedgeNpy.read(p)));
+        if (inputs != null && !inputs.isEmpty()) for (Path p : inputs) for (var w : WedgeFiles.read(p)) data.add(BcaePlusPlus.input(w));
         else {
             Simulator sim = new Simulator();
             for (int i = 0; i < simulate; i++) data.add(BcaePlusPlus.input(sim.simulate(occupancy, seed * 1000 + i).wedge()));

@@ -39,6 +39,25 @@ public final class WedgeFiles {
         return out;
     }
 
+    /** The raw ADC counts of a single-wedge file (uint16, (192, 249, 16)). */
+    public static short[] readAdc(Path p) {
+        TensorView v = Npy.read(p);
+        if (v.dtype() != DType.U16) throw new InvalidFileException(p, "expected uint16 ADC values, found " + v.dtype());
+        if (!Arrays.equals(v.shape(), new int[]{Wedge.AZIMUTH, Wedge.Z, Wedge.LAYERS}))
+            throw new InvalidFileException(p, "expected a wedge of shape (192, 249, 16), got " + Arrays.toString(v.shape()));
+        short[] adc = new short[Wedge.VOXELS];
+        MemorySegment.copy(v.segment(), U16, 0, adc, 0, Wedge.VOXELS);
+        return adc;
+    }
+
+    /** Writes raw ADC counts as uint16 (192, 249, 16), atomically. */
+    public static void writeAdc(Path p, short[] adc) {
+        if (adc.length != Wedge.VOXELS) throw new IllegalArgumentException("a wedge has " + Wedge.VOXELS + " voxels");
+        MemorySegment seg = MemorySegment.ofArray(new byte[2 * Wedge.VOXELS]);
+        MemorySegment.copy(adc, 0, seg, U16, 0, Wedge.VOXELS);
+        Npy.write(p, new TensorView(DType.U16, new int[]{Wedge.AZIMUTH, Wedge.Z, Wedge.LAYERS}, seg));
+    }
+
     /** Writes uint16 ADC (2^x − 1, rounded): one wedge as (192, 249, 16), several stacked; atomically. */
     public static void write(Path p, List<Wedge> wedges) {
         MemorySegment seg = MemorySegment.ofArray(new byte[2 * wedges.size() * Wedge.VOXELS]);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vireo.tpc.ThroughputBench;
-import vireo.tpc.WedgeNpy;
+import vireo.tpc.WedgeFiles;
 import vireo.tpc.WedgeStatistics;
 
 import java.io.ByteArrayOutputStream;
@@ -30,7 +30,7 @@ class TpcBaselineCommandsTest {
         int[] code = new int[1];
         capture(() -> code[0] = Main.run("tpc", "simulate", "--occupancy", "2%", "--seed", "4", "-o", out.toString()));
         assertEquals(0, code[0]);
-        WedgeStatistics s = WedgeStatistics.of(WedgeNpy.readAdc(out));
+        WedgeStatistics s = WedgeStatistics.of(WedgeFiles.readAdc(out));
         assertEquals(0.02, s.occupancy(), 0.02 * 0.03);
     }
 
@@ -44,7 +44,7 @@ class TpcBaselineCommandsTest {
     @Test
     void simulateComparePlotWritesAPng(@TempDir Path dir) throws Exception {
         Path real = dir.resolve("real.npy"), png = dir.resolve("cmp.png");
-        WedgeNpy.writeAdc(real, new vireo.tpc.Simulator().simulate(0.05, 9).adc());
+        WedgeFiles.writeAdc(real, new vireo.tpc.Simulator().simulate(0.05, 9).adc());
         capture(() -> assertEquals(0, Main.run("tpc", "simulate", "--occupancy", "0.05", "-o", dir.resolve("s.npy").toString(),
                 "--compare", real.toString(), "--plot", png.toString())));
         byte[] b = Files.readAllBytes(png);

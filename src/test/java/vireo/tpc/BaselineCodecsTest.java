@@ -20,7 +20,7 @@ class BaselineCodecsTest {
 
     @Test
     void zstdOnTheRealWedge() {
-        short[] adc = WedgeNpy.readAdc(SharedData.require("data/tpc/auau_sample.npy"));
+        short[] adc = WedgeFiles.readAdc(SharedData.require("data/tpc/auau_sample.npy"));
         ZstdCodec z = new ZstdCodec();
         byte[] code = z.encodeAdc(adc);
         assertArrayEquals(adc, z.decodeAdc(code));

@@ -44,7 +44,7 @@ class SimulatorTest {
      */
     @Test
     void statisticsMatchTheRealSampleWedge() {
-        WedgeStatistics real = WedgeStatistics.of(WedgeNpy.readAdc(SharedData.require("data/tpc/auau_sample.npy")));
+        WedgeStatistics real = WedgeStatistics.of(WedgeFiles.readAdc(SharedData.require("data/tpc/auau_sample.npy")));
         assertEquals(0.10446, real.occupancy(), 1e-5, "the sample wedge itself");
         WedgeStatistics s = WedgeStatistics.of(sim.simulate(real.occupancy(), 1).adc());
         assertEquals(real.occupancy(), s.occupancy(), 0.02 * real.occupancy());
