@@ -62,8 +62,10 @@ public final class TpcBenchCommand implements Callable<Integer> {
                 r.model(), r.threads(), r.wedgesPerOccupancy());
         System.out.printf("%10s %14s %15s %12s %8s %14s %10s%n", "occupancy", "encoder w/s", "compress w/s", "bytes/wedge", "ratio", "bcae++ enc w/s", "vs dense");
         for (var row : r.rows())
-            System.out.printf("%9.2f%% %14.1f %15.1f %12.0f %8.1f %14.2f %9.1fx%n", 100 * row.occupancy(), row.encoderWedgesPerSec(),
-                    row.compressWedgesPerSec(), row.bytesPerWedge(), row.compressionRatio(), row.denseEncoderWedgesPerSec(), row.speedupOverDense());
+            System.out.printf("%9.2f%% %14.1f %15.1f %12.0f %8.1f %14s %10s%n", 100 * row.occupancy(), row.encoderWedgesPerSec(),
+                    row.compressWedgesPerSec(), row.bytesPerWedge(), row.compressionRatio(),
+                    Double.isNaN(row.denseEncoderWedgesPerSec()) ? "-" : String.format("%.2f", row.denseEncoderWedgesPerSec()),
+                    Double.isNaN(row.speedupOverDense()) ? "-" : String.format("%.1fx", row.speedupOverDense())); // "-": --no-dense
         var rows = r.rows();
         if (rows.size() > 1) {
             var lo = rows.stream().min((a, b) -> Double.compare(a.occupancy(), b.occupancy())).orElseThrow();
