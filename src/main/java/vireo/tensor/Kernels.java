@@ -121,6 +121,13 @@ public final class Kernels {
         return s;
     }
 
+    /** RMSNorm of a whole vector: out = weight ⊙ x / sqrt(mean(x²) + eps) (Llama, Mamba). */
+    public static void rmsNorm(float[] out, float[] x, float[] weight, float eps) {
+        float ss = dot(x, 0, x, 0, x.length);
+        float inv = (float) (1.0 / Math.sqrt(ss / x.length + eps));
+        for (int i = 0; i < x.length; i++) out[i] = weight[i] * (x[i] * inv);
+    }
+
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         if (n < F.length()) { // short vectors (small attention heads): a plain loop beats setting up a vector
             float s = 0f;

@@ -81,6 +81,17 @@ public record TensorView(DType dtype, int[] shape, MemorySegment segment) {
     /** A float32 heap tensor with the same shape (a copy). */
     public Tensor toTensor() { return Tensor.of(toFloatArray(), shape); }
 
+    /** Copies row {@code r} of a 2-D view into {@code out} as float32 (an embedding lookup), allocating nothing. */
+    public void readRow(int r, float[] out) {
+        int c = shape[1];
+        if (dtype == DType.F32) {
+            MemorySegment.copy(segment, F32, (long) r * c * 4, out, 0, c);
+        } else {
+            long base = (long) r * c;
+            for (int j = 0; j < c; j++) out[j] = getFloat(base + j);
+        }
+    }
+
     /** The sub-view of row {@code r} along the first axis (no copy). */
     public TensorView row(int r) {
         int[] sub = Arrays.copyOfRange(shape, 1, shape.length);

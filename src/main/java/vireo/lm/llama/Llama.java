@@ -1,9 +1,9 @@
 package vireo.lm.llama;
 
+import vireo.io.TensorFile;
 import vireo.lm.Hooks;
 import vireo.lm.LanguageModel;
 import vireo.tensor.Kernels;
-import vireo.tensor.TensorView;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,14 +22,14 @@ import java.util.List;
 public final class Llama implements LanguageModel {
     private final LlamaConfig c;
     private final LlamaWeights w;
-    private final AutoCloseable resource; // the mapped file(s) the weights point into
+    private final TensorFile resource; // the mapped file(s) the weights point into
     private final float[][] normAtt, normFfn;
     private final float[] normFinal;
     private final float[] cos, sin; // [seqLen][headSize/2]
     private final String[][] points; // [layer][resid_pre, attn_out, mlp_out, resid_post]
     private final List<String> pointList = new ArrayList<>();
 
-    public Llama(LlamaConfig config, LlamaWeights weights, AutoCloseable resource) {
+    public Llama(LlamaConfig config, LlamaWeights weights, TensorFile resource) {
         this.c = config;
         this.w = weights;
         this.resource = resource;
@@ -112,11 +112,11 @@ public final class Llama implements LanguageModel {
         if (pos >= s.capacity) s.grow(Math.min(c.seqLen(), s.capacity * 2));
         int dim = c.dim(), kvDim = c.kvDim(), hs = c.headSize(), hidden = c.hiddenDim();
         float[] x = s.x, xb = s.xb;
-        embed(token, x);
+        w.tokenEmbedding().readRow(token, x);
         boolean hooked = !hooks.isEmpty();
         for (int l = 0; l < c.layers(); l++) {
             if (hooked) hooks.run(points[l][0], pos, x);
-            rmsNorm(xb, x, normAtt[l], c.normEps());
+            Kernels.rmsNorm(xb, x, normAtt[l], c.normEps());
             Kernels.matvec(w.wq()[l], xb, 0, s.q, 0);
             Kernels.matvec(w.wk()[l], xb, 0, s.k, 0);
             Kernels.matvec(w.wv()[l], xb, 0, s.v, 0);
@@ -129,7 +129,7 @@ public final class Llama implements LanguageModel {
             if (hooked) hooks.run(points[l][1], pos, s.out);
             for (int i = 0; i < dim; i++) x[i] += s.out[i];
 
-            rmsNorm(xb, x, normFfn[l], c.normEps());
+            Kernels.rmsNorm(xb, x, normFfn[l], c.normEps());
             Kernels.matvec(w.gate()[l], xb, 0, s.h1, 0);
             Kernels.matvec(w.up()[l], xb, 0, s.h3, 0);
             for (int i = 0; i < hidden; i++) {
@@ -141,23 +141,10 @@ public final class Llama implements LanguageModel {
             for (int i = 0; i < dim; i++) x[i] += s.out[i];
             if (hooked) hooks.run(points[l][3], pos, x);
         }
-        rmsNorm(xb, x, normFinal, c.normEps());
+        Kernels.rmsNorm(xb, x, normFinal, c.normEps());
         Kernels.matvec(w.classifier(), xb, 0, s.logits, 0);
         s.pos++;
         return s.logits;
-    }
-
-    private void embed(int token, float[] x) {
-        TensorView row = w.tokenEmbedding();
-        int dim = c.dim();
-        long base = (long) token * dim;
-        for (int i = 0; i < dim; i++) x[i] = row.getFloat(base + i);
-    }
-
-    static void rmsNorm(float[] out, float[] x, float[] weight, float eps) {
-        float ss = Kernels.dot(x, 0, x, 0, x.length);
-        float inv = (float) (1.0 / Math.sqrt(ss / x.length + eps));
-        for (int i = 0; i < x.length; i++) out[i] = weight[i] * (x[i] * inv);
     }
 
     /** Rotates each head's vector by position-dependent angles, pairing elements as the checkpoint expects. */
@@ -202,10 +189,6 @@ public final class Llama implements LanguageModel {
 
     @Override
     public void close() {
-        try {
-            if (resource != null) resource.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        if (resource != null) resource.close();
     }
 }

@@ -1,5 +1,6 @@
 package vireo.lm.mamba;
 
+import vireo.io.TensorFile;
 import vireo.lm.Hooks;
 import vireo.lm.LanguageModel;
 import vireo.tensor.Kernels;
@@ -23,14 +24,14 @@ import java.util.List;
 public final class Mamba implements LanguageModel {
     private final MambaConfig c;
     private final MambaWeights w;
-    private final AutoCloseable resource;
+    private final TensorFile resource;
     // small per-channel parameters, converted once
     private final float[][] norm, convW, convB, dtB, negA, dSkip;
     private final float[] finalNorm;
     private final String[][] points; // [layer][resid_pre, mixer_out, resid_post, state.conv, state.ssm]
     private final List<String> pointList = new ArrayList<>();
 
-    public Mamba(MambaConfig config, MambaWeights weights, AutoCloseable resource) {
+    public Mamba(MambaConfig config, MambaWeights weights, TensorFile resource) {
         this.c = config;
         this.w = weights;
         this.resource = resource;
@@ -111,8 +112,7 @@ public final class Mamba implements LanguageModel {
         if (token < 0 || token >= c.vocabSize()) throw new IllegalArgumentException("token " + token + " outside vocabulary of " + c.vocabSize());
         int pos = s.pos, d = c.dModel(), di = c.dInner(), ns = c.dState(), k = c.dConv(), r = c.dtRank();
         float[] x = s.x;
-        long base = (long) token * d;
-        for (int i = 0; i < d; i++) x[i] = w.embedding().getFloat(base + i);
+        w.embedding().readRow(token, x);
         boolean hooked = !hooks.isEmpty();
         for (int l = 0; l < c.layers(); l++) {
             if (hooked) {
@@ -120,7 +120,7 @@ public final class Mamba implements LanguageModel {
                 hooks.run(points[l][4], pos, s.ssm[l]);
                 hooks.run(points[l][0], pos, x);
             }
-            rmsNorm(s.u, x, norm[l], c.normEps());
+            Kernels.rmsNorm(s.u, x, norm[l], c.normEps());
             Kernels.matvec(w.inProj()[l], s.u, 0, s.xz, 0); // xz[0, di) = xi, xz[di, 2di) = z
             float[] win = s.conv[l], cw = convW[l];
             for (int ch = 0; ch < di; ch++) {
@@ -149,7 +149,7 @@ public final class Mamba implements LanguageModel {
             for (int i = 0; i < d; i++) x[i] += s.out[i];
             if (hooked) hooks.run(points[l][2], pos, x);
         }
-        rmsNorm(s.u, x, finalNorm, c.normEps());
+        Kernels.rmsNorm(s.u, x, finalNorm, c.normEps());
         Kernels.matvec(w.head(), s.u, 0, s.logits, 0);
         s.pos++;
         return s.logits;
@@ -160,18 +160,9 @@ public final class Mamba implements LanguageModel {
     /** PyTorch's softplus (threshold 20: linear above it). */
     private static float softplus(float v) { return v > 20f ? v : (float) Math.log1p(Math.exp(v)); }
 
-    private static void rmsNorm(float[] out, float[] x, float[] weight, float eps) {
-        float ss = Kernels.dot(x, 0, x, 0, x.length);
-        float inv = (float) (1.0 / Math.sqrt(ss / x.length + eps));
-        for (int i = 0; i < x.length; i++) out[i] = weight[i] * (x[i] * inv);
-    }
 
     @Override
     public void close() {
-        try {
-            if (resource != null) resource.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        if (resource != null) resource.close();
     }
 }

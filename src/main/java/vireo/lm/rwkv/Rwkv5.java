@@ -4,12 +4,9 @@ import vireo.io.InvalidFileException;
 import vireo.io.TensorFile;
 import vireo.lm.Hooks;
 import vireo.lm.LanguageModel;
-import vireo.tensor.DType;
 import vireo.tensor.Kernels;
 import vireo.tensor.TensorView;
 
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,12 +71,12 @@ public final class Rwkv5 implements LanguageModel {
 
     private final Config config;
     private final Weights weights;
-    private final AutoCloseable owner;
+    private final TensorFile owner;
     private final String[][] pointNames; // per layer: resid_pre, mixer_out, mlp_out, resid_post
     private final String[][] stateNames; // per layer: shift_att, wkv, shift_ffn
     private final List<String> hookPoints;
 
-    public Rwkv5(Config config, Weights weights, AutoCloseable owner) {
+    public Rwkv5(Config config, Weights weights, TensorFile owner) {
         this.config = config;
         this.weights = weights;
         this.owner = owner;
@@ -153,7 +150,7 @@ public final class Rwkv5 implements LanguageModel {
                 hooks.run(stateNames[i][2], pos, s.shiftFfn[i]);
             }
         }
-        embeddingRow(weights.embedding(), token, x);
+        weights.embedding().readRow(token, x);
         layerNorm(x, weights.ln0Weight(), weights.ln0Bias(), x, c, config.layerNormEps());
         for (int i = 0; i < config.numLayers(); i++) {
             Layer l = weights.layers().get(i);
@@ -255,18 +252,6 @@ public final class Rwkv5 implements LanguageModel {
 
     static float sigmoid(float v) { return 1f / (1f + (float) Math.exp(-v)); }
 
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    /** Copies row {@code r} of a [V, C] view into {@code out} without allocating. */
-    static void embeddingRow(TensorView emb, int r, float[] out) {
-        int c = emb.shape()[1];
-        if (emb.dtype() == DType.F32) {
-            java.lang.foreign.MemorySegment.copy(emb.segment(), F32, (long) r * c * 4, out, 0, c);
-        } else {
-            long base = (long) r * c;
-            for (int j = 0; j < c; j++) out[j] = emb.getFloat(base + j);
-        }
-    }
 
     // ---------------------------------------------------------------------------------------------- state
 
@@ -339,11 +324,7 @@ public final class Rwkv5 implements LanguageModel {
 
     @Override
     public void close() {
-        try {
-            if (owner != null) owner.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        if (owner != null) owner.close();
     }
 
     /** Looks up canonical (BlinkDL) names in a checkpoint, translating to the HF port's names when needed. */
