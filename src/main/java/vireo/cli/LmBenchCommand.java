@@ -21,7 +21,7 @@ public final class LmBenchCommand implements Callable<Integer> {
     /** llama2.c's run.c (gcc -O3, one thread) on stories260K on this machine kind, as quoted in the project's issue. */
     static final double RUN_C_STORIES260K = 7000;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "Model file (llama2.c .bin) or Hugging Face model folder.")
+    @Option(names = "--model", paramLabel = "PATH", description = "Model file (llama2.c or rwkv.cpp .bin) or Hugging Face model folder (Llama, Mamba, RWKV v5).")
     Path model;
 
     @Option(names = "--synthetic-7b", paramLabel = "DIR",

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /** --model / --tokenizer, shared by the lm and steer commands. */
 public final class LmModelOptions {
     @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "Model file (llama2.c .bin) or Hugging Face model folder.")
+            description = "Model file (llama2.c or rwkv.cpp .bin) or Hugging Face model folder (Llama, Mamba, RWKV v5).")
     Path model;
 
     @Option(names = "--tokenizer", paramLabel = "PATH",

@@ -539,10 +539,7 @@ public final class SteerCommand implements Runnable {
 
     /** Shared options as a picocli mixin. */
     static final class ModelOptionsMixin {
-        @Option(names = "--model", required = true, description = "Model file or directory (llama2.c .bin, HF dir, rwkv.cpp .bin).")
-        Path model;
-        @Option(names = "--tokenizer", description = "Tokenizer file when the model does not carry one.")
-        Path tokenizer;
+        @picocli.CommandLine.Mixin LmModelOptions lm; // --model, --tokenizer, as every lm command has them
         @Option(names = "--data", defaultValue = "../shared/data/steering", description = "Steering data folder (default: ${DEFAULT-VALUE}).")
         Path data;
         @Option(names = "--template", description = "Prompt template: hermes, llama2, llama3, plain, none, or a pattern with {q} (default: plain; none for generate).")
@@ -552,7 +549,7 @@ public final class SteerCommand implements Runnable {
 
         ModelOptions options(String defaultTemplate) {
             ModelOptions o = new ModelOptions();
-            o.model = model; o.tokenizer = tokenizer; o.data = data; o.json = json;
+            o.model = lm.model; o.tokenizer = lm.tokenizer; o.data = data; o.json = json;
             o.template = template == null ? defaultTemplate : template;
             return o;
         }
