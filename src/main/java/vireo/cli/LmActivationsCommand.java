@@ -64,7 +64,7 @@ public final class LmActivationsCommand implements Callable<Integer> {
             List<List<float[]>> rows = new ArrayList<>();
             for (int i = 0; i < points.size(); i++) rows.add(new ArrayList<>());
             List<int[]> index = new ArrayList<>(); // (prompt, position) of each recorded row
-            try (var bar = TpcCommand.progress("activations", texts.size())) {
+            try (var bar = Progress.bar("activations", texts.size())) {
                 for (int p = 0; p < texts.size(); p++) {
                     int[] ids = m.tokenizer().encode(texts.get(p), true);
                     int last = ids.length - 1;

@@ -3,7 +3,6 @@ package vireo.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -109,9 +108,7 @@ public final class SteerCommand implements Runnable {
     static <T> List<T> limit(List<T> xs, Integer n) { return n == null || n >= xs.size() ? xs : xs.subList(0, n); }
 
     static <T> T withProgress(String task, int total, java.util.function.Function<IntConsumer, T> work) {
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .continuousUpdate().build()) {
+        try (ProgressBar pb = Progress.builder(task, total).setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()) {
             return work.apply(pb::stepTo);
         }
     }

@@ -50,7 +50,7 @@ public final class TpcBenchCommand implements Callable<Integer> {
         }
         ThroughputBench.Config cfg = new ThroughputBench.Config(occ, wedges, passes, !noDense, !noDecoder, seed);
         ThroughputBench.Result r;
-        try (var bar = TpcCommand.progress("bench", occ.length + (noDecoder ? 0 : 1))) {
+        try (var bar = Progress.bar("bench", occ.length + (noDecoder ? 0 : 1))) {
             r = ThroughputBench.run(model, name, cfg, bar::step);
         }
         if (plot != null) writePlot(plot, r);

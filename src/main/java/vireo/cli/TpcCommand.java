@@ -41,11 +41,6 @@ public final class TpcCommand implements Runnable {
         return new Gate.Threshold(threshold);
     }
 
-    static me.tongfei.progressbar.ProgressBar progress(String task, long max) {
-        return new me.tongfei.progressbar.ProgressBarBuilder().setTaskName(task).setInitialMax(max)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
-    }
-
     static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
             .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 

@@ -36,7 +36,7 @@ public final class TpcCompressCommand implements Callable<Integer> {
         for (Path p : inputs) wedges.addAll(WedgeFiles.read(p));
         List<KeptVoxels> codes = new ArrayList<>();
         long nonzero = 0;
-        try (var bar = TpcCommand.progress("compress", wedges.size())) {
+        try (var bar = Progress.bar("compress", wedges.size())) {
             for (int i = 0; i < wedges.size(); i++) {
                 Wedge w = wedges.get(i);
                 codes.add(model.compress(w, gate.forWedge(i)));

@@ -30,7 +30,7 @@ public final class TpcDecompressCommand implements Callable<Integer> {
         if (!f.modelIdentity().equals(model.identity()))
             throw new InvalidFileException(input, "written by BCAE-VS model " + f.modelIdentity() + ", but the checkpoint given is " + model.identity());
         List<Wedge> out = new ArrayList<>();
-        try (var bar = TpcCommand.progress("decompress", f.wedges().size())) {
+        try (var bar = Progress.bar("decompress", f.wedges().size())) {
             for (KeptVoxels k : f.wedges()) {
                 out.add(model.decompress(k));
                 bar.step();

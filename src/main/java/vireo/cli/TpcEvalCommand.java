@@ -54,7 +54,7 @@ public final class TpcEvalCommand implements Callable<Integer> {
         List<Wedge> wedges = new ArrayList<>();
         for (Path p : inputs) wedges.addAll(WedgeFiles.read(p));
         List<CodecEvaluation> rows;
-        try (var bar = TpcCommand.progress("eval", (long) wedges.size() * (denseCheckpoint == null ? 3 : 4))) {
+        try (var bar = Progress.bar("eval", (long) wedges.size() * (denseCheckpoint == null ? 3 : 4))) {
             rows = evaluate(wedges, model, gate, denseCheckpoint, s -> bar.step());
         }
         if (json) System.out.println(TpcCommand.JSON.writeValueAsString(toJson(rows, gate)));

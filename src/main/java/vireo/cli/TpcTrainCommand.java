@@ -59,7 +59,7 @@ public final class TpcTrainCommand implements Callable<Integer> {
         Files.createDirectories(outDir);
         BcaeVsTrainer.StepStats last = null;
         long end = tr.step() + steps;
-        try (var bar = TpcCommand.progress("train", steps)) {
+        try (var bar = Progress.bar("train", steps)) {
             while (tr.step() < end) {
                 last = tr.step(wedges);
                 bar.step();

@@ -49,7 +49,7 @@ public final class TpcTrainDenseCommand implements Callable<Integer> {
         BcaePlusPlusTrainer t = new BcaePlusPlusTrainer(resume != null ? BcaePlusPlus.load(resume) : new BcaePlusPlus(seed), crop[0], crop[1], lr, seed);
         java.util.SplittableRandom pick = new java.util.SplittableRandom(seed ^ 0x9e3779b97f4a7c15L);
         List<BcaePlusPlusTrainer.StepStats> curve = new ArrayList<>();
-        try (var bar = TpcCommand.progress("train-dense", steps)) {
+        try (var bar = Progress.bar("train-dense", steps)) {
             for (int s = 0; s < steps; s++) {
                 List<Tensor> b = new ArrayList<>();
                 for (int i = 0; i < batch; i++) b.add(data.get(pick.nextInt(data.size())));
