@@ -62,7 +62,7 @@ final class Sgemm {
         int threads = Parallel.threads();
         boolean parallel = threads > 1 && flops >= PARALLEL_FLOPS && !(Thread.currentThread() instanceof ForkJoinWorkerThread);
         if ((m < SKINNY || n < SKINNY) && skinny(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, n, k, accumulate, parallel)) return;
-        if (threads > 1 && flops >= PARALLEL_FLOPS && !(Thread.currentThread() instanceof ForkJoinWorkerThread)) {
+        if (parallel) {
             if (m >= n || n < 2 * NR) {
                 if (m >= 2 * MR) {
                     sharedPanels(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, n, k, accumulate, threads);
