@@ -30,11 +30,51 @@ public interface LanguageModel extends AutoCloseable {
      */
     float[] step(State state, int token, Hooks hooks);
 
-    /** Consumes a prompt; returns logits for every position ([n][vocab]). */
+    /**
+     * Consumes a prompt; returns logits for every position ([n][vocab]). Equal (to rounding) to calling
+     * {@link #step} once per token: it fills the state the same way and fires every hook point once per position,
+     * with the same names and the same read/write effect, but model families run it as one block (matrix–matrix
+     * projections), so it is much faster than a loop over {@code step}. Hooks see layer by layer, not token by token:
+     * all positions of layer l fire before any position of layer l+1.
+     */
     default float[][] forward(State state, int[] tokens, Hooks hooks) {
-        float[][] out = new float[tokens.length][];
-        for (int i = 0; i < tokens.length; i++) out[i] = step(state, tokens[i], hooks).clone();
-        return out;
+        return forwardBatch(List.of(new Sequence(state, tokens, hooks))).get(0);
+    }
+
+    /** One prompt of a batch: the state it continues, its tokens, and the hooks that see (only) its positions. */
+    record Sequence(State state, int[] tokens, Hooks hooks) {}
+
+    /**
+     * Many prompts at once, of ragged lengths, packed row after row into one block (no padding), so the weights are
+     * read once for the whole batch. Per sequence, the same as {@link #forward(State, int[], Hooks)}; each
+     * sequence's {@link Hooks} value sees only that sequence's positions, so a hook knows its sequence by the value
+     * it was registered in. States must be distinct. Returns [sequence][position][vocab] logits.
+     */
+    default List<float[][]> forwardBatch(List<Sequence> batch) {
+        checkBatch(batch);
+        List<float[][]> res = new java.util.ArrayList<>();
+        for (Sequence q : batch) {
+            float[][] out = new float[q.tokens().length][];
+            for (int i = 0; i < q.tokens().length; i++) out[i] = step(q.state(), q.tokens()[i], q.hooks()).clone();
+            res.add(out);
+        }
+        return res;
+    }
+
+    /**
+     * Checks a batch before any work starts: tokens inside the vocabulary, sequences within the context, states
+     * distinct. Throws IllegalArgumentException with a one-line message.
+     */
+    default void checkBatch(List<Sequence> batch) {
+        var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<State, Boolean>());
+        for (Sequence q : batch) {
+            if (!seen.add(q.state())) throw new IllegalArgumentException("the same state appears twice in one batch");
+            long end = (long) q.state().position() + q.tokens().length;
+            if (end > maxSeqLen())
+                throw new IllegalArgumentException("sequence of " + end + " positions is longer than the model's context of " + maxSeqLen());
+            for (int t : q.tokens())
+                if (t < 0 || t >= vocabSize()) throw new IllegalArgumentException("token " + t + " outside vocabulary of " + vocabSize());
+        }
     }
 
     /** Every hook point name this model publishes, in layer order. */

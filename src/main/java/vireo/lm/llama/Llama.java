@@ -4,6 +4,7 @@ import vireo.io.TensorFile;
 import vireo.lm.Hooks;
 import vireo.lm.LanguageModel;
 import vireo.tensor.Kernels;
+import vireo.tensor.Parallel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,11 +121,11 @@ public final class Llama implements LanguageModel {
             Kernels.matvec(w.wq()[l], xb, 0, s.q, 0);
             Kernels.matvec(w.wk()[l], xb, 0, s.k, 0);
             Kernels.matvec(w.wv()[l], xb, 0, s.v, 0);
-            rope(s.q, c.heads(), pos);
-            rope(s.k, c.kvHeads(), pos);
+            rope(s.q, 0, c.heads(), pos);
+            rope(s.k, 0, c.kvHeads(), pos);
             System.arraycopy(s.k, 0, s.keys[l], pos * kvDim, kvDim);
             System.arraycopy(s.v, 0, s.values[l], pos * kvDim, kvDim);
-            attention(s, l, pos);
+            attention(s.keys[l], s.values[l], s.q, 0, s.att, 0, s.scores, pos);
             Kernels.matvec(w.wo()[l], s.att, 0, s.out, 0);
             if (hooked) hooks.run(points[l][1], pos, s.out);
             for (int i = 0; i < dim; i++) x[i] += s.out[i];
@@ -148,10 +149,10 @@ public final class Llama implements LanguageModel {
     }
 
     /** Rotates each head's vector by position-dependent angles, pairing elements as the checkpoint expects. */
-    private void rope(float[] v, int nHeads, int pos) {
+    private void rope(float[] v, int off, int nHeads, int pos) {
         int hs = c.headSize(), half = hs / 2, t = pos * half;
         for (int h = 0; h < nHeads; h++) {
-            int o = h * hs;
+            int o = off + h * hs;
             for (int i = 0; i < half; i++) {
                 int a, b;
                 if (c.ropeInterleaved()) { a = o + 2 * i; b = a + 1; } else { a = o + i; b = o + i + half; }
@@ -162,13 +163,12 @@ public final class Llama implements LanguageModel {
         }
     }
 
-    /** Causal softmax attention of each query head over the cached keys of its key/value group. */
-    private void attention(KvCache s, int l, int pos) {
+    /** Causal softmax attention of each query head (q at qOff) over the cached keys 0..pos of its key/value group. */
+    private void attention(float[] keys, float[] values, float[] q, int qOff, float[] att, int attOff, float[] sc, int pos) {
         int hs = c.headSize(), kvDim = c.kvDim(), group = c.heads() / c.kvHeads();
         float scale = (float) (1.0 / Math.sqrt(hs));
-        float[] keys = s.keys[l], values = s.values[l], sc = s.scores, att = s.att, q = s.q;
         for (int h = 0; h < c.heads(); h++) {
-            int qo = h * hs, ko = (h / group) * hs;
+            int qo = qOff + h * hs, ao = attOff + h * hs, ko = (h / group) * hs;
             float max = Float.NEGATIVE_INFINITY;
             for (int t = 0; t <= pos; t++) {
                 float d = Kernels.dot(q, qo, keys, t * kvDim + ko, hs) * scale;
@@ -178,12 +178,107 @@ public final class Llama implements LanguageModel {
             float sum = 0f;
             for (int t = 0; t <= pos; t++) sum += sc[t] = (float) Math.exp(sc[t] - max);
             float inv = 1f / sum;
-            Arrays.fill(att, qo, qo + hs, 0f);
+            Arrays.fill(att, ao, ao + hs, 0f);
             for (int t = 0; t <= pos; t++) {
                 float a = sc[t] * inv;
                 int vo = t * kvDim + ko;
-                for (int i = 0; i < hs; i++) att[qo + i] += a * values[vo + i];
+                for (int i = 0; i < hs; i++) att[ao + i] += a * values[vo + i];
             }
+        }
+    }
+
+    /**
+     * The block forward: all rows of all sequences packed into one [m, dim] matrix, every projection one
+     * matrix–matrix product, attention per row over its own sequence's cache (which by then holds the keys and
+     * values of every earlier row of the block: the causal mask), hooks per row with that row's sequence's hooks.
+     */
+    @Override
+    public List<float[][]> forwardBatch(List<Sequence> batch) {
+        checkBatch(batch);
+        int m = 0;
+        for (Sequence q : batch) m += q.tokens().length;
+        int dim = c.dim(), kvDim = c.kvDim(), hidden = c.hiddenDim(), vocab = c.vocabSize();
+        KvCache[] rowState = new KvCache[m];
+        Hooks[] rowHooks = new Hooks[m];
+        int[] rowPos = new int[m];
+        float[] x = new float[m * dim];
+        boolean hooked = false;
+        int r = 0;
+        for (Sequence q : batch) {
+            KvCache s = (KvCache) q.state();
+            int need = s.pos + q.tokens().length;
+            if (need > s.capacity) s.grow(Math.min(c.seqLen(), Math.max(need, s.capacity * 2)));
+            hooked |= !q.hooks().isEmpty();
+            float[] row = new float[dim];
+            for (int i = 0; i < q.tokens().length; i++, r++) {
+                rowState[r] = s;
+                rowHooks[r] = q.hooks();
+                rowPos[r] = s.pos + i;
+                w.tokenEmbedding().readRow(q.tokens()[i], row);
+                System.arraycopy(row, 0, x, r * dim, dim);
+            }
+        }
+        float[] xb = new float[m * dim], qm = new float[m * dim], km = new float[m * kvDim], vm = new float[m * kvDim],
+                att = new float[m * dim], out = new float[m * dim], h1 = new float[m * hidden], h3 = new float[m * hidden];
+        float[] hookRow = hooked ? new float[dim] : null;
+        int rows = m;
+        for (int l = 0; l < c.layers(); l++) {
+            final int layer = l;
+            if (hooked) runHooks(points[l][0], x, rowHooks, rowPos, hookRow);
+            for (int i = 0; i < m; i++) Kernels.rmsNorm(xb, i * dim, x, i * dim, dim, normAtt[l], c.normEps());
+            Kernels.matmulNT(xb, m, w.wq()[l], qm);
+            Kernels.matmulNT(xb, m, w.wk()[l], km);
+            Kernels.matmulNT(xb, m, w.wv()[l], vm);
+            for (int i = 0; i < m; i++) {
+                rope(qm, i * dim, c.heads(), rowPos[i]);
+                rope(km, i * kvDim, c.kvHeads(), rowPos[i]);
+                System.arraycopy(km, i * kvDim, rowState[i].keys[l], rowPos[i] * kvDim, kvDim);
+                System.arraycopy(vm, i * kvDim, rowState[i].values[l], rowPos[i] * kvDim, kvDim);
+            }
+            int blocks = Math.min(m, Parallel.threads() * 4), per = (m + blocks - 1) / blocks;
+            Parallel.forRange(blocks, b -> {
+                float[] sc = new float[c.seqLen()];
+                for (int i = b * per, e = Math.min(rows, i + per); i < e; i++)
+                    attention(rowState[i].keys[layer], rowState[i].values[layer], qm, i * dim, att, i * dim, sc, rowPos[i]);
+            });
+            Kernels.matmulNT(att, m, w.wo()[l], out);
+            if (hooked) runHooks(points[l][1], out, rowHooks, rowPos, hookRow);
+            for (int i = 0; i < m * dim; i++) x[i] += out[i];
+
+            for (int i = 0; i < m; i++) Kernels.rmsNorm(xb, i * dim, x, i * dim, dim, normFfn[l], c.normEps());
+            Kernels.matmulNT(xb, m, w.gate()[l], h1);
+            Kernels.matmulNT(xb, m, w.up()[l], h3);
+            for (int i = 0; i < m * hidden; i++) {
+                float g = h1[i];
+                h1[i] = g / (1f + (float) Math.exp(-g)) * h3[i];
+            }
+            Kernels.matmulNT(h1, m, w.down()[l], out);
+            if (hooked) runHooks(points[l][2], out, rowHooks, rowPos, hookRow);
+            for (int i = 0; i < m * dim; i++) x[i] += out[i];
+            if (hooked) runHooks(points[l][3], x, rowHooks, rowPos, hookRow);
+        }
+        for (int i = 0; i < m; i++) Kernels.rmsNorm(xb, i * dim, x, i * dim, dim, normFinal, c.normEps());
+        float[] logits = new float[m * vocab];
+        Kernels.matmulNT(xb, m, w.classifier(), logits);
+        List<float[][]> res = new ArrayList<>();
+        r = 0;
+        for (Sequence q : batch) {
+            float[][] o = new float[q.tokens().length][];
+            for (int i = 0; i < o.length; i++, r++) o[i] = Arrays.copyOfRange(logits, r * vocab, r * vocab + vocab);
+            ((KvCache) q.state()).pos += o.length;
+            res.add(o);
+        }
+        return res;
+    }
+
+    /** Fires a hook point on every row of a [m, d] block, each with its own sequence's hooks and position. */
+    static void runHooks(String point, float[] block, Hooks[] rowHooks, int[] rowPos, float[] row) {
+        int d = row.length;
+        for (int i = 0; i < rowPos.length; i++) {
+            if (!rowHooks[i].has(point)) continue;
+            System.arraycopy(block, i * d, row, 0, d);
+            rowHooks[i].run(point, rowPos[i], row);
+            System.arraycopy(row, 0, block, i * d, d);
         }
     }
 
