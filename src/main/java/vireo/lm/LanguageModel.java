@@ -77,6 +77,20 @@ public interface LanguageModel extends AutoCloseable {
         }
     }
 
+    /**
+     * Fires a hook point on every row of a packed [rows, d] block, each row with its own sequence's hooks and
+     * position (the block forwards' counterpart of one {@link Hooks#run} per step).
+     */
+    static void runRowHooks(String point, float[] block, Hooks[] rowHooks, int[] rowPos, float[] row) {
+        int d = row.length;
+        for (int i = 0; i < rowPos.length; i++) {
+            if (!rowHooks[i].has(point)) continue;
+            System.arraycopy(block, i * d, row, 0, d);
+            rowHooks[i].run(point, rowPos[i], row);
+            System.arraycopy(row, 0, block, i * d, d);
+        }
+    }
+
     /** Every hook point name this model publishes, in layer order. */
     List<String> hookPoints();
 

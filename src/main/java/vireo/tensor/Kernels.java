@@ -110,8 +110,8 @@ public final class Kernels {
             a2 = jdk.incubator.vector.FloatVector.fromMemorySegment(F, seg, o2 + p, LE).fma(xa, a2);
             a3 = jdk.incubator.vector.FloatVector.fromMemorySegment(F, seg, o3 + p, LE).fma(xa, a3);
         }
-        float s0 = a0.add(b0).reduceLanes(jdk.incubator.vector.VectorOperators.ADD), s1 = a1.add(b1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD),
-              s2 = a2.add(b2).reduceLanes(jdk.incubator.vector.VectorOperators.ADD), s3 = a3.add(b3).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s0 = sum(a0.add(b0)), s1 = sum(a1.add(b1)),
+              s2 = sum(a2.add(b2)), s3 = sum(a3.add(b3));
         for (; i < k; i++) {
             float xi = x[xOff + i];
             long p = i * 4L;
@@ -154,8 +154,8 @@ public final class Kernels {
             a2 = halfs(seg, o2 + p, bf16).fma(xa, a2);
             a3 = halfs(seg, o3 + p, bf16).fma(xa, a3);
         }
-        float s0 = a0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), s1 = a1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD),
-              s2 = a2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD), s3 = a3.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s0 = sum(a0), s1 = sum(a1),
+              s2 = sum(a2), s3 = sum(a3);
         for (; i < k; i++) {
             float xi = x[xOff + i];
             long p = i * 2L;
@@ -167,6 +167,16 @@ public final class Kernels {
         out[o] = s0; out[o + 1] = s1; out[o + 2] = s2; out[o + 3] = s3;
     }
 
+    /**
+     * The lanes of v summed in lane order. Not reduceLanes: its order differs between the interpreter's fallback
+     * and the compiled intrinsic, so a result would change with warm-up; this one is the same in every mode.
+     */
+    private static float sum(jdk.incubator.vector.FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < F.length(); i++) s += v.lane(i);
+        return s;
+    }
+
     /** Σ seg_f32[off..off+k) · x[xOff..]. */
     static float dotF32(java.lang.foreign.MemorySegment seg, long off, float[] x, int xOff, int k) {
         var acc = jdk.incubator.vector.FloatVector.zero(F);
@@ -175,7 +185,7 @@ public final class Kernels {
             var wv = jdk.incubator.vector.FloatVector.fromMemorySegment(F, seg, off + i * 4L, LE);
             acc = wv.fma(jdk.incubator.vector.FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < k; i++) s += seg.get(TensorView.F32, off + i * 4L) * x[xOff + i];
         return s;
     }
@@ -190,7 +200,7 @@ public final class Kernels {
             var wv = bits.lanewise(jdk.incubator.vector.VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = wv.fma(jdk.incubator.vector.FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < k; i++) s += Float.intBitsToFloat((seg.get(TensorView.I16, off + i * 2L) & 0xffff) << 16) * x[xOff + i];
         return s;
     }
@@ -213,7 +223,7 @@ public final class Kernels {
             bits = bits.or(h.and(0x8000).lanewise(jdk.incubator.vector.VectorOperators.LSHL, 16));
             acc = bits.reinterpretAsFloats().fma(jdk.incubator.vector.FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < k; i++) s += Float.float16ToFloat(seg.get(TensorView.I16, off + i * 2L)) * x[xOff + i];
         return s;
     }
@@ -290,7 +300,7 @@ public final class Kernels {
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length())
             acc = jdk.incubator.vector.FloatVector.fromArray(F, a, aOff + i).fma(jdk.incubator.vector.FloatVector.fromArray(F, b, bOff + i), acc);
-        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }

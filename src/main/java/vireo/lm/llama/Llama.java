@@ -224,7 +224,7 @@ public final class Llama implements LanguageModel {
         int rows = m;
         for (int l = 0; l < c.layers(); l++) {
             final int layer = l;
-            if (hooked) runHooks(points[l][0], x, rowHooks, rowPos, hookRow);
+            if (hooked) LanguageModel.runRowHooks(points[l][0], x, rowHooks, rowPos, hookRow);
             for (int i = 0; i < m; i++) Kernels.rmsNorm(xb, i * dim, x, i * dim, dim, normAtt[l], c.normEps());
             Kernels.matmulNT(xb, m, w.wq()[l], qm);
             Kernels.matmulNT(xb, m, w.wk()[l], km);
@@ -242,7 +242,7 @@ public final class Llama implements LanguageModel {
                     attention(rowState[i].keys[layer], rowState[i].values[layer], qm, i * dim, att, i * dim, sc, rowPos[i]);
             });
             Kernels.matmulNT(att, m, w.wo()[l], out);
-            if (hooked) runHooks(points[l][1], out, rowHooks, rowPos, hookRow);
+            if (hooked) LanguageModel.runRowHooks(points[l][1], out, rowHooks, rowPos, hookRow);
             for (int i = 0; i < m * dim; i++) x[i] += out[i];
 
             for (int i = 0; i < m; i++) Kernels.rmsNorm(xb, i * dim, x, i * dim, dim, normFfn[l], c.normEps());
@@ -253,9 +253,9 @@ public final class Llama implements LanguageModel {
                 h1[i] = g / (1f + (float) Math.exp(-g)) * h3[i];
             }
             Kernels.matmulNT(h1, m, w.down()[l], out);
-            if (hooked) runHooks(points[l][2], out, rowHooks, rowPos, hookRow);
+            if (hooked) LanguageModel.runRowHooks(points[l][2], out, rowHooks, rowPos, hookRow);
             for (int i = 0; i < m * dim; i++) x[i] += out[i];
-            if (hooked) runHooks(points[l][3], x, rowHooks, rowPos, hookRow);
+            if (hooked) LanguageModel.runRowHooks(points[l][3], x, rowHooks, rowPos, hookRow);
         }
         for (int i = 0; i < m; i++) Kernels.rmsNorm(xb, i * dim, x, i * dim, dim, normFinal, c.normEps());
         float[] logits = new float[m * vocab];
@@ -269,17 +269,6 @@ public final class Llama implements LanguageModel {
             res.add(o);
         }
         return res;
-    }
-
-    /** Fires a hook point on every row of a [m, d] block, each with its own sequence's hooks and position. */
-    static void runHooks(String point, float[] block, Hooks[] rowHooks, int[] rowPos, float[] row) {
-        int d = row.length;
-        for (int i = 0; i < rowPos.length; i++) {
-            if (!rowHooks[i].has(point)) continue;
-            System.arraycopy(block, i * d, row, 0, d);
-            rowHooks[i].run(point, rowPos[i], row);
-            System.arraycopy(row, 0, block, i * d, d);
-        }
     }
 
     @Override

@@ -232,6 +232,143 @@ public final class Rwkv5 implements LanguageModel {
         for (int j = 0; j < c; j++) out[j] *= sigmoid(s.r[j]);
     }
 
+    /**
+     * The block forward: rows of all sequences packed into [m, C] matrices, the seven projections and the head as
+     * matrix–matrix products; the token shift and the wkv recurrence run row after row over each sequence's own
+     * state, firing the state points before each row exactly as {@link #step} does before each token.
+     */
+    @Override
+    public List<float[][]> forwardBatch(List<Sequence> batch) {
+        checkBatch(batch);
+        int m = 0;
+        for (Sequence q : batch) m += q.tokens().length;
+        int c = config.dModel(), f = config.dFfn(), heads = config.numHeads(), hs = config.headSize(), vocab = config.vocabSize();
+        float eps = config.layerNormEps();
+        RwkvState[] rowState = new RwkvState[m];
+        Hooks[] rowHooks = new Hooks[m];
+        int[] rowPos = new int[m];
+        boolean[] first = new boolean[m];
+        float[] x = new float[m * c], row = new float[c];
+        boolean hooked = false;
+        int r = 0;
+        for (Sequence q : batch) {
+            RwkvState s = (RwkvState) q.state();
+            hooked |= !q.hooks().isEmpty();
+            for (int i = 0; i < q.tokens().length; i++, r++) {
+                rowState[r] = s;
+                rowHooks[r] = q.hooks();
+                rowPos[r] = s.position + i;
+                first[r] = i == 0;
+                weights.embedding().readRow(q.tokens()[i], row);
+                layerNorm(row, weights.ln0Weight(), weights.ln0Bias(), row, c, eps);
+                System.arraycopy(row, 0, x, r * c, c);
+            }
+        }
+        float[] xx = new float[m * c], xr = new float[m * c], xk = new float[m * c], xv = new float[m * c], xg = new float[m * c],
+                rr = new float[m * c], kk = new float[m * c], vv = new float[m * c], gg = new float[m * c], o = new float[m * c],
+                out = new float[m * c], hidden = new float[m * f], tmp = new float[c];
+        for (int li = 0; li < config.numLayers(); li++) {
+            Layer l = weights.layers().get(li);
+            if (hooked) LanguageModel.runRowHooks(pointNames[li][0], x, rowHooks, rowPos, row);
+            // time mix
+            for (int i = 0; i < m; i++) layerNorm(x, i * c, l.ln1Weight(), l.ln1Bias(), xx, i * c, c, eps, tmp);
+            for (int i = 0; i < m; i++) {
+                float[] sx = rowState[i].shiftAtt[li];
+                if (!first[i]) System.arraycopy(xx, (i - 1) * c, sx, 0, c);
+                if (hooked) rowHooks[i].run(stateNames[li][0], rowPos[i], sx);
+                mix(xx, i * c, sx, l.attMixR(), xr, c);
+                mix(xx, i * c, sx, l.attMixK(), xk, c);
+                mix(xx, i * c, sx, l.attMixV(), xv, c);
+                mix(xx, i * c, sx, l.attMixG(), xg, c);
+                if (i + 1 == m || first[i + 1]) System.arraycopy(xx, i * c, sx, 0, c);
+            }
+            Kernels.matmulNT(xr, m, l.attReceptance(), rr);
+            Kernels.matmulNT(xk, m, l.attKey(), kk);
+            Kernels.matmulNT(xv, m, l.attValue(), vv);
+            Kernels.matmulNT(xg, m, l.attGate(), gg);
+            for (int j = 0; j < m * c; j++) gg[j] = silu(gg[j]);
+            float[] w = l.decay(), u = l.bonus();
+            java.util.Arrays.fill(o, 0f);
+            for (int t = 0; t < m; t++) {
+                float[] st = rowState[t].wkv[li];
+                if (hooked) rowHooks[t].run(stateNames[li][1], rowPos[t], st);
+                int rb = t * c;
+                for (int h = 0; h < heads; h++) {
+                    int base = h * hs, sBase = h * hs * hs;
+                    for (int i = 0; i < hs; i++) {
+                        float ri = rr[rb + base + i], ki = kk[rb + base + i], ui = u[base + i], wi = w[base + i];
+                        int srow = sBase + i * hs;
+                        for (int j = 0; j < hs; j++) {
+                            float a = ki * vv[rb + base + j];
+                            float sij = st[srow + j];
+                            o[rb + base + j] += ri * (ui * a + sij);
+                            st[srow + j] = a + wi * sij;
+                        }
+                    }
+                }
+                for (int h = 0; h < heads; h++) {
+                    int base = rb + h * hs;
+                    float mean = 0f;
+                    for (int j = 0; j < hs; j++) mean += o[base + j];
+                    mean /= hs;
+                    float var = 0f;
+                    for (int j = 0; j < hs; j++) { float d = o[base + j] - mean; var += d * d; }
+                    var /= hs;
+                    float inv = (float) (1.0 / Math.sqrt(var + config.groupNormEps()));
+                    for (int j = 0; j < hs; j++) {
+                        int q = base + j, qc = q - rb;
+                        o[q] = ((o[q] - mean) * inv * l.lnXWeight()[qc] + l.lnXBias()[qc]) * gg[q];
+                    }
+                }
+            }
+            Kernels.matmulNT(o, m, l.attOutput(), out);
+            if (hooked) LanguageModel.runRowHooks(pointNames[li][1], out, rowHooks, rowPos, row);
+            for (int j = 0; j < m * c; j++) x[j] += out[j];
+            // channel mix
+            for (int i = 0; i < m; i++) layerNorm(x, i * c, l.ln2Weight(), l.ln2Bias(), xx, i * c, c, eps, tmp);
+            for (int i = 0; i < m; i++) {
+                float[] sx = rowState[i].shiftFfn[li];
+                if (!first[i]) System.arraycopy(xx, (i - 1) * c, sx, 0, c);
+                if (hooked) rowHooks[i].run(stateNames[li][2], rowPos[i], sx);
+                mix(xx, i * c, sx, l.ffnMixK(), xk, c);
+                mix(xx, i * c, sx, l.ffnMixR(), xr, c);
+                if (i + 1 == m || first[i + 1]) System.arraycopy(xx, i * c, sx, 0, c);
+            }
+            Kernels.matmulNT(xk, m, l.ffnKey(), hidden);
+            for (int j = 0; j < m * f; j++) { float k = Math.max(hidden[j], 0f); hidden[j] = k * k; }
+            Kernels.matmulNT(hidden, m, l.ffnValue(), out);
+            Kernels.matmulNT(xr, m, l.ffnReceptance(), rr);
+            for (int j = 0; j < m * c; j++) out[j] *= sigmoid(rr[j]);
+            if (hooked) LanguageModel.runRowHooks(pointNames[li][2], out, rowHooks, rowPos, row);
+            for (int j = 0; j < m * c; j++) x[j] += out[j];
+            if (hooked) LanguageModel.runRowHooks(pointNames[li][3], x, rowHooks, rowPos, row);
+        }
+        for (int i = 0; i < m; i++) layerNorm(x, i * c, weights.lnOutWeight(), weights.lnOutBias(), xx, i * c, c, eps, tmp);
+        float[] logits = new float[m * vocab];
+        Kernels.matmulNT(xx, m, weights.head(), logits);
+        List<float[][]> res = new ArrayList<>();
+        r = 0;
+        for (Sequence q : batch) {
+            float[][] lo = new float[q.tokens().length][];
+            for (int i = 0; i < lo.length; i++, r++) lo[i] = java.util.Arrays.copyOfRange(logits, r * vocab, r * vocab + vocab);
+            ((RwkvState) q.state()).position += lo.length;
+            res.add(lo);
+        }
+        return res;
+    }
+
+    /** Token shift of row x[xOff..]: out[xOff..] = x·μ + prev·(1−μ). */
+    private static void mix(float[] x, int xOff, float[] prev, float[] mu, float[] out, int n) {
+        for (int j = 0; j < n; j++) out[xOff + j] = x[xOff + j] * mu[j] + prev[j] * (1f - mu[j]);
+    }
+
+    /** {@link #layerNorm(float[], float[], float[], float[], int, float)} of one row of a block, via tmp. */
+    private static void layerNorm(float[] x, int xOff, float[] w, float[] b, float[] out, int outOff, int n, float eps, float[] tmp) {
+        System.arraycopy(x, xOff, tmp, 0, n);
+        layerNorm(tmp, w, b, tmp, n, eps);
+        System.arraycopy(tmp, 0, out, outOff, n);
+    }
+
     /** Token shift: out = x·μ + prev·(1−μ). */
     private static void mix(float[] x, float[] prev, float[] mu, float[] out, int n) {
         for (int j = 0; j < n; j++) out[j] = x[j] * mu[j] + prev[j] * (1f - mu[j]);
