@@ -155,6 +155,92 @@ public final class Mamba implements LanguageModel {
         return s.logits;
     }
 
+    /**
+     * The block forward: rows of all sequences packed into matrices, in/x/dt/out projections and the head as
+     * matrix–matrix products; the causal conv and the selective scan run row after row over each sequence's own
+     * state, firing the state points before each row as {@link #step} does before each token.
+     */
+    @Override
+    public List<float[][]> forwardBatch(List<Sequence> batch) {
+        checkBatch(batch);
+        int m = 0;
+        for (Sequence q : batch) m += q.tokens().length;
+        int d = c.dModel(), di = c.dInner(), ns = c.dState(), k = c.dConv(), r = c.dtRank(), nd = r + 2 * ns, vocab = c.vocabSize();
+        RecurrentState[] rowState = new RecurrentState[m];
+        Hooks[] rowHooks = new Hooks[m];
+        int[] rowPos = new int[m];
+        float[] x = new float[m * d], row = new float[d];
+        boolean hooked = false;
+        int ri = 0;
+        for (Sequence q : batch) {
+            RecurrentState s = (RecurrentState) q.state();
+            hooked |= !q.hooks().isEmpty();
+            for (int i = 0; i < q.tokens().length; i++, ri++) {
+                rowState[ri] = s;
+                rowHooks[ri] = q.hooks();
+                rowPos[ri] = s.pos + i;
+                w.embedding().readRow(q.tokens()[i], row);
+                System.arraycopy(row, 0, x, ri * d, d);
+            }
+        }
+        float[] u = new float[m * d], xz = new float[m * 2 * di], xc = new float[m * di], dbc = new float[m * nd],
+                delta = new float[m * r], dt = new float[m * di], y = new float[m * di], out = new float[m * d];
+        for (int l = 0; l < c.layers(); l++) {
+            if (hooked) LanguageModel.runRowHooks(points[l][0], x, rowHooks, rowPos, row);
+            for (int i = 0; i < m; i++) Kernels.rmsNorm(u, i * d, x, i * d, d, norm[l], c.normEps());
+            Kernels.matmulNT(u, m, w.inProj()[l], xz);
+            float[] cw = convW[l];
+            for (int i = 0; i < m; i++) {
+                float[] win = rowState[i].conv[l];
+                if (hooked) rowHooks[i].run(points[l][3], rowPos[i], win);
+                int xo = i * 2 * di;
+                for (int ch = 0; ch < di; ch++) {
+                    int o = ch * k;
+                    System.arraycopy(win, o + 1, win, o, k - 1);
+                    win[o + k - 1] = xz[xo + ch];
+                    float acc = convB[l][ch];
+                    for (int t = 0; t < k; t++) acc += cw[o + t] * win[o + t];
+                    xc[i * di + ch] = silu(acc);
+                }
+            }
+            Kernels.matmulNT(xc, m, w.xProj()[l], dbc);
+            for (int i = 0; i < m; i++) System.arraycopy(dbc, i * nd, delta, i * r, r);
+            Kernels.matmulNT(delta, m, w.dtProj()[l], dt);
+            float[] a = negA[l];
+            for (int i = 0; i < m; i++) {
+                float[] h = rowState[i].ssm[l];
+                if (hooked) rowHooks[i].run(points[l][4], rowPos[i], h);
+                int bo = i * nd, xo = i * 2 * di;
+                for (int ch = 0; ch < di; ch++) {
+                    float dl = softplus(dt[i * di + ch] + dtB[l][ch]), xv = xc[i * di + ch], acc = 0f;
+                    int o = ch * ns;
+                    for (int n = 0; n < ns; n++) {
+                        float hn = (float) Math.exp(dl * a[o + n]) * h[o + n] + dl * dbc[bo + r + n] * xv;
+                        h[o + n] = hn;
+                        acc += hn * dbc[bo + r + ns + n];
+                    }
+                    y[i * di + ch] = (acc + dSkip[l][ch] * xv) * silu(xz[xo + di + ch]);
+                }
+            }
+            Kernels.matmulNT(y, m, w.outProj()[l], out);
+            if (hooked) LanguageModel.runRowHooks(points[l][1], out, rowHooks, rowPos, row);
+            for (int i = 0; i < m * d; i++) x[i] += out[i];
+            if (hooked) LanguageModel.runRowHooks(points[l][2], x, rowHooks, rowPos, row);
+        }
+        for (int i = 0; i < m; i++) Kernels.rmsNorm(u, i * d, x, i * d, d, finalNorm, c.normEps());
+        float[] logits = new float[m * vocab];
+        Kernels.matmulNT(u, m, w.head(), logits);
+        List<float[][]> res = new ArrayList<>();
+        ri = 0;
+        for (Sequence q : batch) {
+            float[][] lo = new float[q.tokens().length][];
+            for (int i = 0; i < lo.length; i++, ri++) lo[i] = java.util.Arrays.copyOfRange(logits, ri * vocab, ri * vocab + vocab);
+            ((RecurrentState) q.state()).pos += lo.length;
+            res.add(lo);
+        }
+        return res;
+    }
+
     private static float silu(float v) { return v / (1f + (float) Math.exp(-v)); }
 
     /** PyTorch's softplus (threshold 20: linear above it). */
