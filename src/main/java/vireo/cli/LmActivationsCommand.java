@@ -76,7 +76,7 @@ public final class LmActivationsCommand implements Callable<Integer> {
                         });
                     }
                     var state = lm.newState();
-                    for (int t : ids) lm.step(state, t, hooks);
+                    lm.forward(state, ids, hooks);
                     for (int pos = all ? 0 : last; pos <= last; pos++) index.add(new int[]{p, pos});
                     bar.step();
                 }

@@ -33,7 +33,7 @@ public final class Generator {
         LanguageModel.State state = model.newState();
         long t0 = System.nanoTime();
         float[] logits = null;
-        for (int t : prompt) logits = model.step(state, t, hooks);
+        logits = model.consume(state, prompt, 0, prompt.length, hooks);
         long t1 = System.nanoTime();
         int[] out = new int[Math.max(0, Math.min(o.maxTokens(), model.maxSeqLen() - prompt.length + 1))];
         int n = 0, prev = prompt[prompt.length - 1];

@@ -41,6 +41,17 @@ public interface LanguageModel extends AutoCloseable {
         return forwardBatch(List.of(new Sequence(state, tokens, hooks))).get(0);
     }
 
+    /**
+     * Consumes tokens[from, to) with one block forward and returns the logits after the last of them (null when the
+     * range is empty): the replacement for a loop of {@code step} over a known prompt.
+     */
+    default float[] consume(State state, int[] tokens, int from, int to, Hooks hooks) {
+        if (to <= from) return null;
+        int[] part = from == 0 && to == tokens.length ? tokens : java.util.Arrays.copyOfRange(tokens, from, to);
+        float[][] out = forward(state, part, hooks);
+        return out[out.length - 1];
+    }
+
     /** One prompt of a batch: the state it continues, its tokens, and the hooks that see (only) its positions. */
     record Sequence(State state, int[] tokens, Hooks hooks) {}
 

@@ -48,12 +48,12 @@ public final class BehaviourSweep {
         for (Contrasts.AbTask t : tasks) {
             int n = t.prompt().length, split = Math.max(0, n - k);
             LanguageModel.State prefix = model.newState();
-            for (int i = 0; i < split; i++) model.step(prefix, t.prompt()[i], Hooks.NONE);
+            model.consume(prefix, t.prompt(), 0, split, Hooks.NONE);
             for (int s = 0; s <= settings.size(); s++) {
                 Hooks h = s == 0 ? Hooks.NONE : interventionFor.apply(settings.get(s - 1), n).hooks(n);
                 LanguageModel.State st = prefix.copy();
                 float[] logits = null;
-                for (int i = split; i < n; i++) logits = model.step(st, t.prompt()[i], h);
+                logits = model.consume(st, t.prompt(), split, n, h);
                 double[] sc = score(logits, t);
                 for (int j = 0; j < 3; j++) sums[s][j] += sc[j];
             }

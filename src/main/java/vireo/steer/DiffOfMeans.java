@@ -41,7 +41,7 @@ public final class DiffOfMeans {
                 int[] a = set.positives().get(i), b = set.negatives().get(i);
                 int shared = Math.min(commonPrefix(a, b), Math.min(a.length, b.length) - 1);
                 LanguageModel.State prefix = model.newState();
-                for (int t = 0; t < shared; t++) model.step(prefix, a[t], Hooks.NONE);
+                model.consume(prefix, a, 0, shared, Hooks.NONE);
                 read(model, prefix.copy(), a, shared, state, pos);
                 read(model, prefix, b, shared, state, neg);
                 if (progress != null) progress.accept(done += 2);
@@ -76,7 +76,7 @@ public final class DiffOfMeans {
             for (String p : acc.sums.keySet())
                 hooks = hooks.with(p, (position, x) -> { if (position == last) seen.put(p, x.clone()); });
         }
-        for (int t = from; t < tokens.length; t++) model.step(s, tokens[t], hooks);
+        model.consume(s, tokens, from, tokens.length, hooks);
         if (state) for (String p : acc.sums.keySet()) seen.put(p, s.part(p).clone());
         for (String p : acc.sums.keySet()) {
             float[] x = seen.get(p);

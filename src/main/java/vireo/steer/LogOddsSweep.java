@@ -40,7 +40,7 @@ public final class LogOddsSweep {
             int[] pos = continuation(codec, p, positive), neg = continuation(codec, p, negative);
             int n = prompt.length, split = Math.min(positions.first(n), n - 1);
             LanguageModel.State prefix = model.newState();
-            for (int i = 0; i < split; i++) model.step(prefix, prompt[i], Hooks.NONE);
+            model.consume(prefix, prompt, 0, split, Hooks.NONE);
             double[] base = null;
             for (int s = 0; s <= settings.size(); s++) {
                 Hooks h = Hooks.NONE;
@@ -50,7 +50,7 @@ public final class LogOddsSweep {
                 }
                 LanguageModel.State state = prefix.copy();
                 float[] logits = null;
-                for (int i = split; i < n; i++) logits = model.step(state, prompt[i], h);
+                logits = model.consume(state, prompt, split, n, h);
                 double[] next = softmax(logits);
                 if (s == 0) base = next;
                 double d = 0;

@@ -22,7 +22,7 @@ public final class Sampling {
         Sampler sampler = new Sampler((float) temperature, 1f, seed);
         LanguageModel.State s = model.newState();
         float[] logits = null;
-        for (int t : prompt) logits = model.step(s, t, hooks);
+        logits = model.consume(s, prompt, 0, prompt.length, hooks);
         int[] out = new int[maxTokens];
         int n = 0;
         while (n < maxTokens && s.position() < model.maxSeqLen()) {
@@ -43,7 +43,7 @@ public final class Sampling {
         if (continuation.length == 0) return Double.NaN;
         LanguageModel.State s = model.newState();
         float[] logits = null;
-        for (int t : prompt) logits = model.step(s, t, hooks);
+        logits = model.consume(s, prompt, 0, prompt.length, hooks);
         double nll = 0;
         for (int i = 0; i < continuation.length; i++) {
             nll -= logSoftmax(logits, continuation[i]);
@@ -59,7 +59,7 @@ public final class Sampling {
     public static double logProb(LanguageModel model, int[] prompt, int[] continuation, Hooks hooks) {
         LanguageModel.State s = model.newState();
         float[] logits = null;
-        for (int t : prompt) logits = model.step(s, t, hooks);
+        logits = model.consume(s, prompt, 0, prompt.length, hooks);
         double lp = 0;
         for (int i = 0; i < continuation.length; i++) {
             lp += logSoftmax(logits, continuation[i]);
