@@ -54,8 +54,13 @@ public final class LmGenerateCommand implements Callable<Integer> {
                 ids = m.tokenizer().encode(f.userTurn(prompt), !f.includesBos());
             } else {
                 ids = m.tokenizer().encode(prompt, true);
-                System.out.print(prompt);
             }
+            try { // bad input is reported before any work: a prompt longer than the context, a token the model lacks
+                m.model().checkBatch(java.util.List.of(new vireo.lm.LanguageModel.Sequence(m.model().newState(), ids, Hooks.NONE)));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--prompt: " + e.getMessage());
+            }
+            if (!chat) System.out.print(prompt);
             var r = Generator.generate(m.model(), m.tokenizer(), ids,
                     new Generator.Options(maxTokens, temperature, topP, seed, Set.of()), Hooks.NONE, piece -> {
                         System.out.print(piece);

@@ -22,6 +22,15 @@ public final class Kernels {
         Sgemm.gemm(a, aOff, 1, m, b, bOff, n, 1, c, cOff, m, n, k, accumulate);
     }
 
+    /**
+     * C[m,n] (=|+=) A·B with A(i,p) = a[aOff + i*ars + p*acs] and B(p,j) = b[bOff + p*brs + j*bcs]: any strided
+     * view (a head's slice of a [tokens, dim] block, a key cache read transposed) without copying it first.
+     */
+    public static void matmulStrided(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                                     float[] c, int cOff, int m, int n, int k, boolean accumulate) {
+        Sgemm.gemm(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, n, k, accumulate);
+    }
+
     /** out[n] = W[n,k] · x[k] with W float32 at offset wOff. */
     public static void matvec(float[] w, int wOff, float[] x, int xOff, float[] out, int outOff, int n, int k) {
         if ((long) n * k >= PARALLEL_MATVEC && Parallel.threads() > 1) {

@@ -188,6 +188,42 @@ public final class Llama implements LanguageModel {
     }
 
     /**
+     * Attention of a block's rows, per sequence and head, as two matrix products: scores = Q·Kᵀ over every cached
+     * position (the block's own keys are in the cache already), a causal mask (row i sees positions ≤ its own),
+     * softmax, then P·V. Heads run in parallel; each writes only its own columns of att.
+     */
+    private void blockAttention(List<Sequence> batch, KvCache[] rowState, int[] rowPos, float[] qm, float[] att, int l) {
+        int dim = c.dim(), hs = c.headSize(), kvDim = c.kvDim(), group = c.heads() / c.kvHeads(), heads = c.heads();
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        int r0 = 0;
+        for (Sequence q : batch) {
+            int len = q.tokens().length, first = r0;
+            if (len == 0) continue;
+            KvCache s = rowState[first];
+            int p0 = rowPos[first], total = p0 + len;
+            float[] keys = s.keys[l], values = s.values[l];
+            Parallel.forRange(heads, h -> {
+                int ko = (h / group) * hs;
+                float[] sc = new float[len * total], o = new float[len * hs];
+                Kernels.matmulStrided(qm, first * dim + h * hs, dim, 1, keys, ko, 1, kvDim, sc, 0, len, total, hs, false);
+                for (int i = 0; i < len; i++) {
+                    int base = i * total, visible = p0 + i + 1;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int t = 0; t < visible; t++) { float d = sc[base + t] * scale; sc[base + t] = d; if (d > max) max = d; }
+                    float sum = 0f;
+                    for (int t = 0; t < visible; t++) sum += sc[base + t] = (float) Math.exp(sc[base + t] - max);
+                    float inv = 1f / sum;
+                    for (int t = 0; t < visible; t++) sc[base + t] *= inv;
+                    java.util.Arrays.fill(sc, base + visible, base + total, 0f);
+                }
+                Kernels.matmulStrided(sc, 0, total, 1, values, ko, kvDim, 1, o, 0, len, hs, total, false);
+                for (int i = 0; i < len; i++) System.arraycopy(o, i * hs, att, (first + i) * dim + h * hs, hs);
+            });
+            r0 += len;
+        }
+    }
+
+    /**
      * The block forward: all rows of all sequences packed into one [m, dim] matrix, every projection one
      * matrix–matrix product, attention per row over its own sequence's cache (which by then holds the keys and
      * values of every earlier row of the block: the causal mask), hooks per row with that row's sequence's hooks.
@@ -221,9 +257,7 @@ public final class Llama implements LanguageModel {
         float[] xb = new float[m * dim], qm = new float[m * dim], km = new float[m * kvDim], vm = new float[m * kvDim],
                 att = new float[m * dim], out = new float[m * dim], h1 = new float[m * hidden], h3 = new float[m * hidden];
         float[] hookRow = hooked ? new float[dim] : null;
-        int rows = m;
         for (int l = 0; l < c.layers(); l++) {
-            final int layer = l;
             if (hooked) LanguageModel.runRowHooks(points[l][0], x, rowHooks, rowPos, hookRow);
             for (int i = 0; i < m; i++) Kernels.rmsNorm(xb, i * dim, x, i * dim, dim, normAtt[l], c.normEps());
             Kernels.matmulNT(xb, m, w.wq()[l], qm);
@@ -235,12 +269,7 @@ public final class Llama implements LanguageModel {
                 System.arraycopy(km, i * kvDim, rowState[i].keys[l], rowPos[i] * kvDim, kvDim);
                 System.arraycopy(vm, i * kvDim, rowState[i].values[l], rowPos[i] * kvDim, kvDim);
             }
-            int blocks = Math.min(m, Parallel.threads() * 4), per = (m + blocks - 1) / blocks;
-            Parallel.forRange(blocks, b -> {
-                float[] sc = new float[c.seqLen()];
-                for (int i = b * per, e = Math.min(rows, i + per); i < e; i++)
-                    attention(rowState[i].keys[layer], rowState[i].values[layer], qm, i * dim, att, i * dim, sc, rowPos[i]);
-            });
+            blockAttention(batch, rowState, rowPos, qm, att, l);
             Kernels.matmulNT(att, m, w.wo()[l], out);
             if (hooked) LanguageModel.runRowHooks(points[l][1], out, rowHooks, rowPos, hookRow);
             for (int i = 0; i < m * dim; i++) x[i] += out[i];
