@@ -35,6 +35,11 @@ public final class LmBenchCommand implements Callable<Integer> {
                     + "(the same file runs in llama2.c's run.c for a side-by-side comparison).")
     Path synthetic110m;
 
+    @Option(names = "--synthetic", paramLabel = "FAMILY=PATH",
+            description = "Instead of --model: write (once, seeded) a random-weight model of about 100M parameters and bench it: "
+                    + "llama=FILE (llama2.c format, stories110M's shape), rwkv5=DIR or mamba=DIR (Hugging Face folders).")
+    String synthetic;
+
     @Option(names = "--tokens", defaultValue = "256", description = "Decode tokens per run (default ${DEFAULT-VALUE}).")
     int tokens;
 
@@ -57,8 +62,19 @@ public final class LmBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (tokens < 2 || runs < 1 || promptTokens < 1) throw new UserError("--tokens must be >= 2, --prompt-tokens >= 1 and --runs >= 1");
         if (threads != null) Parallel.setThreads(threads);
-        int given = (model == null ? 0 : 1) + (synthetic7b == null ? 0 : 1) + (synthetic110m == null ? 0 : 1);
-        if (given != 1) throw new UserError("give exactly one of --model PATH, --synthetic-7b DIR or --synthetic-110m FILE");
+        int given = (model == null ? 0 : 1) + (synthetic7b == null ? 0 : 1) + (synthetic110m == null ? 0 : 1) + (synthetic == null ? 0 : 1);
+        if (given != 1) throw new UserError("give exactly one of --model PATH, --synthetic FAMILY=PATH, --synthetic-7b DIR or --synthetic-110m FILE");
+        if (synthetic != null) {
+            int eq = synthetic.indexOf('=');
+            String fam = eq < 0 ? "" : synthetic.substring(0, eq);
+            Path where = eq < 0 ? null : Path.of(synthetic.substring(eq + 1));
+            switch (fam) {
+                case "llama" -> synthetic110m = where;
+                case "rwkv5" -> model = LmBenchModels.rwkv5(where, 1);
+                case "mamba" -> model = LmBenchModels.mamba(where, 1);
+                default -> throw new UserError("--synthetic: expected llama=FILE, rwkv5=DIR or mamba=DIR, got '" + synthetic + "'");
+            }
+        }
         if (tokenizer != null && !Files.isReadable(tokenizer)) throw new UserError(tokenizer + ": no such file");
         if (synthetic7b != null) return synthetic(synthetic7b);
         Path path = model != null ? model : LmBenchModels.llama2c(synthetic110m, LmBenchModels.STORIES_110M, 1);

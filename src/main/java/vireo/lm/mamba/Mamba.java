@@ -189,38 +189,18 @@ public final class Mamba implements LanguageModel {
             if (hooked) LanguageModel.runRowHooks(points[l][0], x, rowHooks, rowPos, row);
             for (int i = 0; i < m; i++) Kernels.rmsNorm(u, i * d, x, i * d, d, norm[l], c.normEps());
             Kernels.matmulNT(u, m, w.inProj()[l], xz);
-            float[] cw = convW[l];
             for (int i = 0; i < m; i++) {
                 float[] win = rowState[i].conv[l];
                 if (hooked) rowHooks[i].run(points[l][3], rowPos[i], win);
-                int xo = i * 2 * di;
-                for (int ch = 0; ch < di; ch++) {
-                    int o = ch * k;
-                    System.arraycopy(win, o + 1, win, o, k - 1);
-                    win[o + k - 1] = xz[xo + ch];
-                    float acc = convB[l][ch];
-                    for (int t = 0; t < k; t++) acc += cw[o + t] * win[o + t];
-                    xc[i * di + ch] = silu(acc);
-                }
+                convRow(l, win, xz, i * 2 * di, xc, i * di);
             }
             Kernels.matmulNT(xc, m, w.xProj()[l], dbc);
             for (int i = 0; i < m; i++) System.arraycopy(dbc, i * nd, delta, i * r, r);
             Kernels.matmulNT(delta, m, w.dtProj()[l], dt);
-            float[] a = negA[l];
             for (int i = 0; i < m; i++) {
                 float[] h = rowState[i].ssm[l];
                 if (hooked) rowHooks[i].run(points[l][4], rowPos[i], h);
-                int bo = i * nd, xo = i * 2 * di;
-                for (int ch = 0; ch < di; ch++) {
-                    float dl = softplus(dt[i * di + ch] + dtB[l][ch]), xv = xc[i * di + ch], acc = 0f;
-                    int o = ch * ns;
-                    for (int n = 0; n < ns; n++) {
-                        float hn = (float) Math.exp(dl * a[o + n]) * h[o + n] + dl * dbc[bo + r + n] * xv;
-                        h[o + n] = hn;
-                        acc += hn * dbc[bo + r + ns + n];
-                    }
-                    y[i * di + ch] = (acc + dSkip[l][ch] * xv) * silu(xz[xo + di + ch]);
-                }
+                scanRow(l, h, dt, dbc, i * nd, xc, xz, i * 2 * di, y, i * di);
             }
             Kernels.matmulNT(y, m, w.outProj()[l], out);
             if (hooked) LanguageModel.runRowHooks(points[l][1], out, rowHooks, rowPos, row);
@@ -239,6 +219,36 @@ public final class Mamba implements LanguageModel {
             res.add(lo);
         }
         return res;
+    }
+
+    /** One row of the causal depthwise conv: shifts xz's input half into the window, xc = silu(conv + b). */
+    private void convRow(int l, float[] win, float[] xz, int xo, float[] xc, int co) {
+        int di = c.dInner(), k = c.dConv();
+        float[] cw = convW[l];
+        for (int ch = 0; ch < di; ch++) {
+            int o = ch * k;
+            System.arraycopy(win, o + 1, win, o, k - 1);
+            win[o + k - 1] = xz[xo + ch];
+            float acc = convB[l][ch];
+            for (int t = 0; t < k; t++) acc += cw[o + t] * win[o + t];
+            xc[co + ch] = silu(acc);
+        }
+    }
+
+    /** One row of the selective scan: h updated in place, y[yo..] = (C·h + D·xc) ⊙ silu(z). */
+    private void scanRow(int l, float[] h, float[] dt, float[] dbc, int bo, float[] xc, float[] xz, int xo, float[] y, int yo) {
+        int di = c.dInner(), ns = c.dState(), r = c.dtRank();
+        float[] a = negA[l];
+        for (int ch = 0; ch < di; ch++) {
+            float dl = softplus(dt[yo + ch] + dtB[l][ch]), xv = xc[yo + ch], acc = 0f;
+            int o = ch * ns;
+            for (int n = 0; n < ns; n++) {
+                float hn = (float) Math.exp(dl * a[o + n]) * h[o + n] + dl * dbc[bo + r + n] * xv;
+                h[o + n] = hn;
+                acc += hn * dbc[bo + r + ns + n];
+            }
+            y[yo + ch] = (acc + dSkip[l][ch] * xv) * silu(xz[xo + di + ch]);
+        }
     }
 
     private static float silu(float v) { return v / (1f + (float) Math.exp(-v)); }

@@ -287,39 +287,11 @@ public final class Rwkv5 implements LanguageModel {
             Kernels.matmulNT(xv, m, l.attValue(), vv);
             Kernels.matmulNT(xg, m, l.attGate(), gg);
             for (int j = 0; j < m * c; j++) gg[j] = silu(gg[j]);
-            float[] w = l.decay(), u = l.bonus();
             java.util.Arrays.fill(o, 0f);
             for (int t = 0; t < m; t++) {
                 float[] st = rowState[t].wkv[li];
                 if (hooked) rowHooks[t].run(stateNames[li][1], rowPos[t], st);
-                int rb = t * c;
-                for (int h = 0; h < heads; h++) {
-                    int base = h * hs, sBase = h * hs * hs;
-                    for (int i = 0; i < hs; i++) {
-                        float ri = rr[rb + base + i], ki = kk[rb + base + i], ui = u[base + i], wi = w[base + i];
-                        int srow = sBase + i * hs;
-                        for (int j = 0; j < hs; j++) {
-                            float a = ki * vv[rb + base + j];
-                            float sij = st[srow + j];
-                            o[rb + base + j] += ri * (ui * a + sij);
-                            st[srow + j] = a + wi * sij;
-                        }
-                    }
-                }
-                for (int h = 0; h < heads; h++) {
-                    int base = rb + h * hs;
-                    float mean = 0f;
-                    for (int j = 0; j < hs; j++) mean += o[base + j];
-                    mean /= hs;
-                    float var = 0f;
-                    for (int j = 0; j < hs; j++) { float d = o[base + j] - mean; var += d * d; }
-                    var /= hs;
-                    float inv = (float) (1.0 / Math.sqrt(var + config.groupNormEps()));
-                    for (int j = 0; j < hs; j++) {
-                        int q = base + j, qc = q - rb;
-                        o[q] = ((o[q] - mean) * inv * l.lnXWeight()[qc] + l.lnXBias()[qc]) * gg[q];
-                    }
-                }
+                wkvRow(l, st, rr, kk, vv, gg, o, t * c);
             }
             Kernels.matmulNT(o, m, l.attOutput(), out);
             if (hooked) LanguageModel.runRowHooks(pointNames[li][1], out, rowHooks, rowPos, row);
@@ -355,6 +327,39 @@ public final class Rwkv5 implements LanguageModel {
             res.add(lo);
         }
         return res;
+    }
+
+    /** One row of the wkv recurrence (state st updated in place) and its ln_x GroupNorm ⊙ gate, into o[rb..]. */
+    private void wkvRow(Layer l, float[] st, float[] rr, float[] kk, float[] vv, float[] gg, float[] o, int rb) {
+        int c = config.dModel(), heads = config.numHeads(), hs = config.headSize();
+        float[] w = l.decay(), u = l.bonus();
+        for (int h = 0; h < heads; h++) {
+            int base = h * hs, sBase = h * hs * hs;
+            for (int i = 0; i < hs; i++) {
+                float ri = rr[rb + base + i], ki = kk[rb + base + i], ui = u[base + i], wi = w[base + i];
+                int srow = sBase + i * hs;
+                for (int j = 0; j < hs; j++) {
+                    float a = ki * vv[rb + base + j];
+                    float sij = st[srow + j];
+                    o[rb + base + j] += ri * (ui * a + sij);
+                    st[srow + j] = a + wi * sij;
+                }
+            }
+        }
+        for (int h = 0; h < heads; h++) {
+            int base = rb + h * hs;
+            float mean = 0f;
+            for (int j = 0; j < hs; j++) mean += o[base + j];
+            mean /= hs;
+            float var = 0f;
+            for (int j = 0; j < hs; j++) { float d = o[base + j] - mean; var += d * d; }
+            var /= hs;
+            float inv = (float) (1.0 / Math.sqrt(var + config.groupNormEps()));
+            for (int j = 0; j < hs; j++) {
+                int q = base + j, qc = q - rb;
+                o[q] = ((o[q] - mean) * inv * l.lnXWeight()[qc] + l.lnXBias()[qc]) * gg[q];
+            }
+        }
     }
 
     /** Token shift of row x[xOff..]: out[xOff..] = x·μ + prev·(1−μ). */
