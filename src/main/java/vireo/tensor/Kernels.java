@@ -309,7 +309,7 @@ public final class Kernels {
         int i = 0, bound = F.loopBound(n);
         for (; i < bound; i += F.length())
             acc = jdk.incubator.vector.FloatVector.fromArray(F, a, aOff + i).fma(jdk.incubator.vector.FloatVector.fromArray(F, b, bOff + i), acc);
-        float s = sum(acc);
+        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD); // short (attention heads): the reduction dominates
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }
