@@ -102,6 +102,18 @@ public interface LanguageModel extends AutoCloseable {
         }
     }
 
+    /** Splits a packed [rows, vocab] logits block back into one [n_i][vocab] array per sequence of the batch. */
+    static List<float[][]> splitRows(List<Sequence> batch, float[] logits, int vocab) {
+        List<float[][]> res = new java.util.ArrayList<>();
+        int r = 0;
+        for (Sequence q : batch) {
+            float[][] o = new float[q.tokens().length][];
+            for (int i = 0; i < o.length; i++, r++) o[i] = java.util.Arrays.copyOfRange(logits, r * vocab, r * vocab + vocab);
+            res.add(o);
+        }
+        return res;
+    }
+
     /** Every hook point name this model publishes, in layer order. */
     List<String> hookPoints();
 

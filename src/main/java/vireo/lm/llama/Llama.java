@@ -289,15 +289,8 @@ public final class Llama implements LanguageModel {
         for (int i = 0; i < m; i++) Kernels.rmsNorm(xb, i * dim, x, i * dim, dim, normFinal, c.normEps());
         float[] logits = new float[m * vocab];
         Kernels.matmulNT(xb, m, w.classifier(), logits);
-        List<float[][]> res = new ArrayList<>();
-        r = 0;
-        for (Sequence q : batch) {
-            float[][] o = new float[q.tokens().length][];
-            for (int i = 0; i < o.length; i++, r++) o[i] = Arrays.copyOfRange(logits, r * vocab, r * vocab + vocab);
-            ((KvCache) q.state()).pos += o.length;
-            res.add(o);
-        }
-        return res;
+        for (Sequence q : batch) ((KvCache) q.state()).pos += q.tokens().length;
+        return LanguageModel.splitRows(batch, logits, vocab);
     }
 
     @Override

@@ -210,15 +210,8 @@ public final class Mamba implements LanguageModel {
         for (int i = 0; i < m; i++) Kernels.rmsNorm(u, i * d, x, i * d, d, finalNorm, c.normEps());
         float[] logits = new float[m * vocab];
         Kernels.matmulNT(u, m, w.head(), logits);
-        List<float[][]> res = new ArrayList<>();
-        ri = 0;
-        for (Sequence q : batch) {
-            float[][] lo = new float[q.tokens().length][];
-            for (int i = 0; i < lo.length; i++, ri++) lo[i] = java.util.Arrays.copyOfRange(logits, ri * vocab, ri * vocab + vocab);
-            ((RecurrentState) q.state()).pos += lo.length;
-            res.add(lo);
-        }
-        return res;
+        for (Sequence q : batch) ((RecurrentState) q.state()).pos += q.tokens().length;
+        return LanguageModel.splitRows(batch, logits, vocab);
     }
 
     /** One row of the causal depthwise conv: shifts xz's input half into the window, xc = silu(conv + b). */

@@ -184,37 +184,10 @@ public final class Rwkv5 implements LanguageModel {
         Kernels.matvec(l.attGate(), s.xg, 0, s.g, 0);
         for (int j = 0; j < c; j++) s.g[j] = silu(s.g[j]);
 
-        // wkv: per head, S[i][j] over key index i (decays with w_i) and value index j
-        float[] st = s.wkv[layer], w = l.decay(), u = l.bonus(), o = s.o;
+        // wkv: per head, S[i][j] over key index i (decays with w_i) and value index j; then ln_x and the gate
+        float[] o = s.o;
         java.util.Arrays.fill(o, 0, c, 0f);
-        for (int h = 0; h < heads; h++) {
-            int base = h * hs, sBase = h * hs * hs;
-            for (int i = 0; i < hs; i++) {
-                float ri = s.r[base + i], ki = s.k[base + i], ui = u[base + i], wi = w[base + i];
-                int row = sBase + i * hs;
-                for (int j = 0; j < hs; j++) {
-                    float a = ki * s.v[base + j];
-                    float sij = st[row + j];
-                    o[base + j] += ri * (ui * a + sij);
-                    st[row + j] = a + wi * sij;
-                }
-            }
-        }
-        // ln_x: GroupNorm with one group per head
-        for (int h = 0; h < heads; h++) {
-            int base = h * hs;
-            float mean = 0f;
-            for (int j = 0; j < hs; j++) mean += o[base + j];
-            mean /= hs;
-            float var = 0f;
-            for (int j = 0; j < hs; j++) { float d = o[base + j] - mean; var += d * d; }
-            var /= hs;
-            float inv = (float) (1.0 / Math.sqrt(var + config.groupNormEps()));
-            for (int j = 0; j < hs; j++) {
-                int q = base + j;
-                o[q] = ((o[q] - mean) * inv * l.lnXWeight()[q] + l.lnXBias()[q]) * s.g[q];
-            }
-        }
+        wkvRow(l, s.wkv[layer], s.r, s.k, s.v, s.g, o, 0);
         Kernels.matvec(l.attOutput(), o, 0, out, 0);
     }
 
@@ -318,15 +291,8 @@ public final class Rwkv5 implements LanguageModel {
         for (int i = 0; i < m; i++) layerNorm(x, i * c, weights.lnOutWeight(), weights.lnOutBias(), xx, i * c, c, eps, tmp);
         float[] logits = new float[m * vocab];
         Kernels.matmulNT(xx, m, weights.head(), logits);
-        List<float[][]> res = new ArrayList<>();
-        r = 0;
-        for (Sequence q : batch) {
-            float[][] lo = new float[q.tokens().length][];
-            for (int i = 0; i < lo.length; i++, r++) lo[i] = java.util.Arrays.copyOfRange(logits, r * vocab, r * vocab + vocab);
-            ((RwkvState) q.state()).position += lo.length;
-            res.add(lo);
-        }
-        return res;
+        for (Sequence q : batch) ((RwkvState) q.state()).position += q.tokens().length;
+        return LanguageModel.splitRows(batch, logits, vocab);
     }
 
     /** One row of the wkv recurrence (state st updated in place) and its ln_x GroupNorm ⊙ gate, into o[rb..]. */
