@@ -314,7 +314,7 @@ public final class SteerCommand implements Runnable {
         String layers;
         @Option(names = "--multipliers", defaultValue = "-2,-1,0,1,2", description = "Multipliers (default: ${DEFAULT-VALUE}).")
         String multipliers;
-        @Option(names = "--positions", description = "all, prompt, generated, after, from:K, last:K (default: all; last:1 for state).")
+        @Option(names = "--positions", description = "Positions steered: " + Positions.HELP + " (default: all; last:1 for state).")
         String positions;
         @Option(names = "--apply-at", description = "Hook template to edit, or one state part (blocks.{i}.state.wkv); default: where the vectors were read.")
         String applyAt;
@@ -392,7 +392,7 @@ public final class SteerCommand implements Runnable {
         List<Integer> layers;
         @Option(names = "--multipliers", defaultValue = "-1,0,1", description = "Multipliers (default: ${DEFAULT-VALUE}).")
         String multipliers;
-        @Option(names = "--positions", defaultValue = "all", description = "all, prompt, generated, after, from:K, last:K (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--positions", defaultValue = "all", description = "Positions steered: " + Positions.HELP + " (default: ${DEFAULT-VALUE}).")
         String positions;
         @Option(names = "--prompts", defaultValue = "advbench", description = "advbench (last N goals), harmful-test, harmless-val, or a text file with one prompt a line (default: ${DEFAULT-VALUE}).")
         String prompts;
@@ -472,7 +472,7 @@ public final class SteerCommand implements Runnable {
         List<Integer> layers;
         @Option(names = "--multiplier", defaultValue = "1", description = "m (α for ace) (default: ${DEFAULT-VALUE}).")
         double multiplier;
-        @Option(names = "--positions", defaultValue = "all", description = "all, prompt, generated, after, from:K, last:K (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--positions", defaultValue = "all", description = "Positions steered: " + Positions.HELP + " (default: ${DEFAULT-VALUE}).")
         String positions;
         @Option(names = "--apply-at", description = "Hook template to edit (default: where the vectors were read).")
         String applyAt;
