@@ -53,7 +53,7 @@ public final class LmGenerateCommand implements Callable<Integer> {
                         new UserError(dir + ": no tokenizer_config.json with a chat_template Vireo recognises (Llama 3, ChatML, Llama 2)"));
                 ids = m.tokenizer().encode(f.userTurn(prompt), !f.includesBos());
             } else {
-                ids = m.tokenizer().encode(prompt, true);
+                ids = m.tokenizer().encode(prompt, prompt.isEmpty() || modelOptions.bos(m.tokenizer()));
                 System.out.print(prompt);
             }
             var r = Generator.generate(m.model(), m.tokenizer(), ids,
