@@ -66,7 +66,7 @@ public final class LmActivationsCommand implements Callable<Integer> {
             List<int[]> index = new ArrayList<>(); // (prompt, position) of each recorded row
             try (var bar = Progress.bar("activations", texts.size())) {
                 for (int p = 0; p < texts.size(); p++) {
-                    int[] ids = m.tokenizer().encode(texts.get(p), true);
+                    int[] ids = m.tokenizer().encode(texts.get(p), modelOptions.bos(m.tokenizer()));
                     int last = ids.length - 1;
                     Hooks hooks = Hooks.NONE;
                     for (int h = 0; h < points.size(); h++) {

@@ -53,7 +53,7 @@ public final class LmGenerateCommand implements Callable<Integer> {
                         new UserError(dir + ": no tokenizer_config.json with a chat_template Vireo recognises (Llama 3, ChatML, Llama 2)"));
                 ids = m.tokenizer().encode(f.userTurn(prompt), !f.includesBos());
             } else {
-                ids = m.tokenizer().encode(prompt, true);
+                ids = m.tokenizer().encode(prompt, prompt.isEmpty() || modelOptions.bos(m.tokenizer()));
             }
             try { // bad input is reported before any work: a prompt longer than the context, a token the model lacks
                 m.model().checkBatch(java.util.List.of(new vireo.lm.LanguageModel.Sequence(m.model().newState(), ids, Hooks.NONE)));

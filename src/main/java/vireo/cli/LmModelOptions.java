@@ -15,6 +15,14 @@ public final class LmModelOptions {
             description = "Tokenizer file; default: the one beside the model.")
     Path tokenizer;
 
+    @Option(names = "--bos", negatable = true,
+            description = "Put BOS before every prompt (--no-bos: never); default: as the tokenizer's own rule "
+                    + "(tokenizer.json's post-processor; llama2.c always).")
+    Boolean bos;
+
+    /** Whether prompts start with BOS: the --bos/--no-bos override, else the tokenizer's rule. */
+    boolean bos(vireo.lm.tokenizer.Tokenizer t) { return bos != null ? bos : t.addsBos(); }
+
     Models.Loaded load(boolean needTokenizer) {
         Models.Loaded m = Models.load(model, tokenizer);
         if (needTokenizer && m.tokenizer() == null) {

@@ -65,11 +65,18 @@ public final class SteerCommand implements Runnable {
         return loader.apply(model, tokenizer);
     }
 
+    /** The model of the shared options, its codec with the --bos/--no-bos override applied. */
+    static Loaded load(ModelOptions o) {
+        Loaded m = load(o.model, o.tokenizer);
+        return o.bos == null ? m : new Loaded(m.model(), m.codec().withBos(o.bos), m.name());
+    }
+
     /** Parsed shared options. */
     static final class ModelOptions {
         Path model, tokenizer, data;
         String template;
         boolean json;
+        Boolean bos;
     }
 
     static PromptTemplate template(String s) {
@@ -174,7 +181,7 @@ public final class SteerCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ModelOptions o = mo.options("plain");
-            try (Loaded m = load(o.model, o.tokenizer)) {
+            try (Loaded m = load(o)) {
                 ContrastSet cs = trainingSet(dataset, o, m.codec(), state, limit);
                 int total = cs.positives().size() + cs.negatives().size();
                 SteeringVector v;
@@ -242,7 +249,7 @@ public final class SteerCommand implements Runnable {
             List<Integer> ls = layers == null ? v.layers() : ints(layers);
             for (int l : ls) if (!v.layers().contains(l)) throw new UserError(vectors + ": no layer " + l + " (has " + v.layers() + ")");
             List<Double> mults = doubles(multipliers);
-            try (Loaded m = load(o.model, o.tokenizer)) {
+            try (Loaded m = load(o)) {
                 List<SteeringData.AbItem> items = limit(SteeringData.readCaa(caaPath(dataset.substring(4), o.data, true)), limit);
                 List<Contrasts.AbTask> tasks = Contrasts.abTasks(items, template(o.template), m.codec());
                 BehaviourSweep.Result r;
@@ -314,7 +321,7 @@ public final class SteerCommand implements Runnable {
         String layers;
         @Option(names = "--multipliers", defaultValue = "-2,-1,0,1,2", description = "Multipliers (default: ${DEFAULT-VALUE}).")
         String multipliers;
-        @Option(names = "--positions", description = "all, prompt, generated, after, from:K, last:K (default: all; last:1 for state).")
+        @Option(names = "--positions", description = "Positions steered: " + Positions.HELP + " (default: all; last:1 for state).")
         String positions;
         @Option(names = "--apply-at", description = "Hook template to edit, or one state part (blocks.{i}.state.wkv); default: where the vectors were read.")
         String applyAt;
@@ -344,7 +351,7 @@ public final class SteerCommand implements Runnable {
             PromptTemplate t = template(o.template);
             List<String> templated = ps.stream().map(t::apply).toList();
             List<Double> mults = doubles(multipliers);
-            try (Loaded m = load(o.model, o.tokenizer)) {
+            try (Loaded m = load(o)) {
                 LogOddsSweep.Result r;
                 try {
                     r = withProgress("logodds", templated.size(), p -> LogOddsSweep.run(m.model(), m.codec(), templated, positive, negative, v, ms, ls, mults, pos, applyAt, p));
@@ -392,7 +399,7 @@ public final class SteerCommand implements Runnable {
         List<Integer> layers;
         @Option(names = "--multipliers", defaultValue = "-1,0,1", description = "Multipliers (default: ${DEFAULT-VALUE}).")
         String multipliers;
-        @Option(names = "--positions", defaultValue = "all", description = "all, prompt, generated, after, from:K, last:K (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--positions", defaultValue = "all", description = "Positions steered: " + Positions.HELP + " (default: ${DEFAULT-VALUE}).")
         String positions;
         @Option(names = "--prompts", defaultValue = "advbench", description = "advbench (last N goals), harmful-test, harmless-val, or a text file with one prompt a line (default: ${DEFAULT-VALUE}).")
         String prompts;
@@ -438,7 +445,7 @@ public final class SteerCommand implements Runnable {
             PromptTemplate tt = t;
             List<Double> mults = doubles(multipliers);
             GenerationEval.Settings st = new GenerationEval.Settings(maxTokens, temperature, seeds, stop);
-            try (Loaded m = load(o.model, o.tokenizer); Loaded j = judge == null ? null : load(judge, judgeTokenizer)) {
+            try (Loaded m = load(o); Loaded j = judge == null ? null : load(judge, judgeTokenizer)) {
                 Refusal.Judge jd = j == null ? null : new Refusal.Judge(j.model(), j.codec(), Refusal.Judge.REFUSAL_PROMPT);
                 List<GenerationEval.Point> pts = withProgress("refusal", mults.size(), p -> GenerationEval.run(m.model(), m.codec(), qs, tt,
                         mu -> new Intervention(me, v, layers, mu, pos, null, null), mults, st, jd, p));
@@ -472,7 +479,7 @@ public final class SteerCommand implements Runnable {
         List<Integer> layers;
         @Option(names = "--multiplier", defaultValue = "1", description = "m (α for ace) (default: ${DEFAULT-VALUE}).")
         double multiplier;
-        @Option(names = "--positions", defaultValue = "all", description = "all, prompt, generated, after, from:K, last:K (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--positions", defaultValue = "all", description = "Positions steered: " + Positions.HELP + " (default: ${DEFAULT-VALUE}).")
         String positions;
         @Option(names = "--apply-at", description = "Hook template to edit (default: where the vectors were read).")
         String applyAt;
@@ -504,7 +511,7 @@ public final class SteerCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserError(vectors + ": " + e.getMessage());
             }
-            try (Loaded m = load(o.model, o.tokenizer)) {
+            try (Loaded m = load(o)) {
                 int[] p = m.codec().encode(template(o.template).apply(prompt));
                 Hooks h;
                 try {
@@ -546,7 +553,7 @@ public final class SteerCommand implements Runnable {
 
         ModelOptions options(String defaultTemplate) {
             ModelOptions o = new ModelOptions();
-            o.model = lm.model; o.tokenizer = lm.tokenizer; o.data = data; o.json = json;
+            o.model = lm.model; o.tokenizer = lm.tokenizer; o.bos = lm.bos; o.data = data; o.json = json;
             o.template = template == null ? defaultTemplate : template;
             return o;
         }

@@ -31,6 +31,9 @@ public record Intervention(Method method, SteeringVector vector, List<Integer> l
 
     public enum Reference { POOLED, NEGATIVE, POSITIVE }
 
+    /** concept-erasure's default svd_tol: singular values of Σxz at or below it are not erased. */
+    public static final double SVD_TOL = 0.01;
+
     public Intervention {
         layers = List.copyOf(layers);
         if (method == Method.STATE && !vector.isState())
@@ -72,11 +75,17 @@ public record Intervention(Method method, SteeringVector vector, List<Integer> l
             String point = SteeringVector.point(applyAt == null ? vector.hook() : applyAt, layer);
             float[] r = s.direction(), u = s.unit();
             double m = strength;
+            // concept-erasure's orth eraser drops the projection when ‖Σxz‖ ≤ svd_tol (0.01); for z ∈ {0,1},
+            // Σxz = n⁺n⁻/(n(n−1))·r. Then ACE reduces to its addition part, x + (α − n⁺/n)·r, as the reference's
+            // identity eraser + m·r, and affine to the identity.
+            int np = vector.nPositive(), nn = vector.nNegative(), nt = np + nn;
+            boolean noProjection = nt > 1 && s.norm() * np * nn / ((double) nt * (nt - 1)) <= SVD_TOL;
             switch (method) {
                 // m = 0 installs no edit at all, so the run is the unsteered run bit for bit.
                 case ADD -> { if (m != 0) h = h.with(point, (p, x) -> { if (at.test(p)) { check(s, x); Edits.add(x, r, m); } }); }
                 case ABLATE -> h = h.with(point, (p, x) -> { if (at.test(p)) { check(s, x); Edits.ablate(x, u); } });
                 case AFFINE -> {
+                    if (noProjection) continue;
                     float[] mu = switch (reference) {
                         case POOLED -> s.pooledMean(vector.nPositive(), vector.nNegative());
                         case NEGATIVE -> s.meanNegative();
@@ -85,6 +94,11 @@ public record Intervention(Method method, SteeringVector vector, List<Integer> l
                     h = h.with(point, (p, x) -> { if (at.test(p)) { check(s, x); Edits.affine(x, u, mu); } });
                 }
                 case ACE -> {
+                    if (noProjection) {
+                        double shift = m - (double) np / nt;
+                        if (shift != 0) h = h.with(point, (p, x) -> { if (at.test(p)) { check(s, x); Edits.add(x, r, shift); } });
+                        continue;
+                    }
                     float[] mu = s.meanNegative();
                     h = h.with(point, (p, x) -> { if (at.test(p)) { check(s, x); Edits.ace(x, u, mu, r, m); } });
                 }

@@ -3,15 +3,20 @@ package vireo.steer;
 import java.util.function.IntPredicate;
 
 /**
- * Which token positions an intervention edits, relative to the prompt length n (positions 0..n−1 are the prompt,
- * n.. are generated). Intended semantics of the ACE code's {@code --toks}: {@code before} = {@link Kind#PROMPT},
- * {@code after} = {@link Kind#LAST_PROMPT_AND_GENERATED} (the reference's slicing with a KV cache differs; see
- * reference notes §1.5).
+ * Which token positions an intervention edits, relative to the prompt length L (positions 0..L−1 are the prompt,
+ * L.. are generated). The ACE code's {@code --toks} rules keep their names and intended semantics:
+ * {@code before} = {@link Kind#BEFORE} (prompt positions 0..L−2; no generated token) and {@code after} =
+ * {@link Kind#LAST_PROMPT_AND_GENERATED} (L−1 onward, through generation). The reference's own slicing under a KV
+ * cache differs during generation ({@code before} also hits every generated token, {@code after} none; reference
+ * notes §1.5); Vireo implements the intended rules. Vireo's own rules: {@code prompt} (0..L−1), {@code generated}
+ * (L..), {@code all}, {@code from:K}, {@code last:K}.
  */
 public record Positions(Kind kind, int k) {
-    public enum Kind { ALL, PROMPT, GENERATED, LAST_PROMPT_AND_GENERATED, FROM, LAST_PROMPT }
+    public enum Kind { ALL, BEFORE, PROMPT, GENERATED, LAST_PROMPT_AND_GENERATED, FROM, LAST_PROMPT }
 
     public static final Positions ALL = new Positions(Kind.ALL, 0);
+    /** The reference's {@code before}: prompt positions 0..L−2. */
+    public static final Positions BEFORE = new Positions(Kind.BEFORE, 0);
     public static final Positions PROMPT = new Positions(Kind.PROMPT, 0);
     public static final Positions GENERATED = new Positions(Kind.GENERATED, 0);
     public static final Positions LAST_PROMPT_AND_GENERATED = new Positions(Kind.LAST_PROMPT_AND_GENERATED, 0);
@@ -25,6 +30,7 @@ public record Positions(Kind kind, int k) {
     public boolean includes(int position, int promptLength) {
         return switch (kind) {
             case ALL -> true;
+            case BEFORE -> position < promptLength - 1;
             case PROMPT -> position < promptLength;
             case GENERATED -> position >= promptLength;
             case LAST_PROMPT_AND_GENERATED -> position >= promptLength - 1;
@@ -36,7 +42,7 @@ public record Positions(Kind kind, int k) {
     /** The first position this rule can edit (everything before it runs unsteered and can be shared). */
     public int first(int promptLength) {
         return switch (kind) {
-            case ALL, PROMPT -> 0;
+            case ALL, BEFORE, PROMPT -> 0;
             case GENERATED -> promptLength;
             case LAST_PROMPT_AND_GENERATED -> Math.max(0, promptLength - 1);
             case FROM -> k;
@@ -46,18 +52,25 @@ public record Positions(Kind kind, int k) {
 
     public IntPredicate bind(int promptLength) { return p -> includes(p, promptLength); }
 
-    /** all | prompt | generated | after (last prompt token + generated) | from:K | last:K */
+    /** One line per rule, for {@code --help}. */
+    public static final String HELP = "before = prompt tokens 0..L-2 (reference --toks before; generated tokens unsteered), "
+            + "after = last prompt token L-1 and every generated token (reference --toks after), "
+            + "prompt = whole prompt 0..L-1, generated = generated tokens only, all = prompt and generated, "
+            + "from:K = positions >= K (prompt and generated), last:K = the last K prompt tokens only";
+
+    /** before | after | all | prompt | generated | from:K | last:K */
     public static Positions parse(String s) {
         String t = s.trim().toLowerCase();
         if (t.startsWith("from:")) return from(Integer.parseInt(t.substring(5)));
         if (t.startsWith("last:")) return lastPrompt(Integer.parseInt(t.substring(5)));
         return switch (t) {
             case "all" -> ALL;
-            case "prompt", "before" -> PROMPT;
+            case "before" -> BEFORE;
+            case "prompt" -> PROMPT;
             case "generated" -> GENERATED;
             case "after", "last+generated" -> LAST_PROMPT_AND_GENERATED;
             default -> throw new IllegalArgumentException("unknown positions '" + s
-                    + "' (all, prompt, generated, after, from:K, last:K)");
+                    + "' (before, after, all, prompt, generated, from:K, last:K)");
         };
     }
 
@@ -65,6 +78,7 @@ public record Positions(Kind kind, int k) {
     public String toString() {
         return switch (kind) {
             case ALL -> "all";
+            case BEFORE -> "before";
             case PROMPT -> "prompt";
             case GENERATED -> "generated";
             case LAST_PROMPT_AND_GENERATED -> "after";

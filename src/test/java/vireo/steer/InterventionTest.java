@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.*;
 
 class InterventionTest {
@@ -213,6 +214,16 @@ class InterventionTest {
         assertFalse(Positions.lastPrompt(3).includes(5, n));
         assertEquals(Positions.from(2), Positions.parse("from:2"));
         assertEquals(Positions.LAST_PROMPT_AND_GENERATED, Positions.parse("after"));
+        // the reference's rules (steering-llama3 --toks): before = 0..L-2, after = L-1 onward, through generation
+        Positions before = Positions.parse("before"), after = Positions.parse("after"), prompt = Positions.parse("prompt");
+        int L = 5;
+        for (int p = 0; p < 9; p++) {
+            assertEquals(p <= L - 2, before.includes(p, L), "before at " + p);
+            assertEquals(p >= L - 1, after.includes(p, L), "after at " + p);
+            assertEquals(p < L, prompt.includes(p, L), "prompt at " + p);
+            assertNotEquals(before.includes(p, L), after.includes(p, L), "before and after partition at " + p);
+        }
+        assertEquals("before", before.toString());
         assertThrows(IllegalArgumentException.class, () -> Positions.parse("sometimes"));
     }
 

@@ -37,6 +37,7 @@ public final class HfBpeTokenizer implements Tokenizer {
     private final Map<String, Integer> specials = new LinkedHashMap<>();
     private final Pattern specialPattern;
     private final int bos, eos;
+    private final boolean addsBos;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     private static final char[] BYTE_TO_CHAR = new char[256];
@@ -100,6 +101,19 @@ public final class HfBpeTokenizer implements Tokenizer {
                 specials.keySet().stream().sorted((a, b) -> b.length() - a.length()).map(Pattern::quote).toList()));
         bos = specialId(config, "bos_token", "<|begin_of_text|>", "<s>", "<|startoftext|>");
         eos = specialId(config, "eos_token", "<|eot_id|>", "<|end_of_text|>", "</s>", "<|endoftext|>");
+        addsBos = bos >= 0 && postProcessorAdds(root.path("post_processor"), pieces[bos]);
+    }
+
+    /** Whether a post-processor (TemplateProcessing, possibly inside a Sequence) puts {@code token} in a single sequence. */
+    private static boolean postProcessorAdds(JsonNode pp, String token) {
+        if (pp.path("type").asText().equals("Sequence")) {
+            for (JsonNode q : pp.path("processors")) if (postProcessorAdds(q, token)) return true;
+            return false;
+        }
+        if (!pp.path("type").asText().equals("TemplateProcessing")) return false;
+        for (JsonNode piece : pp.path("single"))
+            if (token.equals(piece.path("SpecialToken").path("id").asText(null))) return true;
+        return false;
     }
 
     private int specialId(JsonNode config, String key, String... fallbacks) {
@@ -129,6 +143,7 @@ public final class HfBpeTokenizer implements Tokenizer {
 
     @Override public int vocabSize() { return pieces.length; }
     @Override public int bos() { return bos; }
+    @Override public boolean addsBos() { return addsBos; }
     @Override public int eos() { return eos; }
     @Override public int idOf(String piece) {
         Integer id = vocab.get(piece);

@@ -24,6 +24,12 @@ public interface Tokenizer {
     /** Beginning-of-sequence id, or -1. */
     int bos();
 
+    /**
+     * Whether this tokenizer's own rule puts BOS before a sequence, as Hugging Face {@code encode} does: llama2.c
+     * always; a {@code tokenizer.json} only when its post-processor inserts the BOS special token.
+     */
+    default boolean addsBos() { return bos() >= 0; }
+
     /** End-of-sequence id, or -1. */
     int eos();
 
