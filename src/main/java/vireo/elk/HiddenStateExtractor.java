@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
 /**
  * elk-generalization's extract_hiddens for any Vireo model: each statement is encoded with BOS and run through
  * {@link LanguageModel#forward}; every {@code blocks.l.resid_post} is read at the last prompt token; the model's
- * log-odds logit(choice1) - logit(choice0) (first token of each choice) come from the last position; for the
+ * log-odds logit(choice1) - logit(choice0) (at the first token where the choices differ) come from the last position; for the
  * contrast pair each choice's tokens are fed after a copy of the prompt state and resid_post is read at the last
  * choice token.
  */
@@ -43,15 +43,23 @@ public final class HiddenStateExtractor {
             if (prompt.length == 0) throw new IllegalArgumentException("record " + r.id() + ": empty prompt");
             int[][] choice = new int[2][];
             for (int c = 0; c < 2; c++) {
-                choice[c] = tokenizer.encode(r.choices().get(c), false);
+                choice[c] = continuation(prompt, r.statement(), r.choices().get(c));
                 if (choice[c].length == 0) throw new IllegalArgumentException("record " + r.id() + ": empty choice");
             }
+            int k = 0;   // the first token where the choices differ (0 for the paper's vocabularies)
+            while (k < choice[0].length && k < choice[1].length && choice[0][k] == choice[1][k]) k++;
+            if (k == choice[0].length || k == choice[1].length)
+                throw new IllegalArgumentException("record " + r.id() + ": one choice's tokens are a prefix of the other's");
             LanguageModel.State s = model.newState();
             double[][] at = new double[L][];
             float[][] logits = model.forward(s, prompt, hooksFor(at, prompt.length - 1));
             for (int l = 0; l < L; l++) last[l][i] = at[l];
             float[] lg = logits[prompt.length - 1];
-            logOdds[i] = lg[choice[1][0]] - lg[choice[0][0]];
+            if (k > 0) {   // small vocabularies split " True" into " " + "True": condition on the shared prefix
+                float[][] pl = model.forward(s.copy(), java.util.Arrays.copyOf(choice[0], k), Hooks.NONE);
+                lg = pl[k - 1];
+            }
+            logOdds[i] = lg[choice[1][k]] - lg[choice[0][k]];
             if (pairs) for (int c = 0; c < 2; c++) {
                 LanguageModel.State sc = s.copy();
                 double[][] atc = new double[L][];
@@ -63,6 +71,17 @@ public final class HiddenStateExtractor {
         List<LayerFeatures> layers = new ArrayList<>(L);
         for (int l = 0; l < L; l++) layers.add(new LayerFeatures(last[l], pairs ? pr[l] : null));
         return new ElkHiddens(layers, logOdds);
+    }
+
+    /**
+     * The tokens a choice adds after the prompt: encode(statement + choice) minus the prompt's tokens when those are
+     * a prefix of it (a SentencePiece dummy space then does not appear twice), else the choice encoded alone.
+     */
+    private int[] continuation(int[] prompt, String statement, String choice) {
+        int[] full = tokenizer.encode(statement + choice, true);
+        if (full.length > prompt.length && java.util.Arrays.equals(full, 0, prompt.length, prompt, 0, prompt.length))
+            return java.util.Arrays.copyOfRange(full, prompt.length, full.length);
+        return tokenizer.encode(choice, false);
     }
 
     /** Hooks copying each resid_post at absolute position {@code pos} into {@code into[layer]}. */

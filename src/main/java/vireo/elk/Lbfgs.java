@@ -3,7 +3,7 @@ package vireo.elk;
 /**
  * Limited-memory BFGS (history 10) with a backtracking Armijo line search, for the smooth objectives of the probes.
  * Stops when the gradient's max-norm falls below {@code tol} or after {@code maxIter} iterations (the paper's LR uses
- * 10,000).
+ * 10,000), or when f changes by less than 1e-14 relative (float noise).
  */
 final class Lbfgs {
     /** Objective: returns f(x) and writes the gradient into g. */
@@ -46,10 +46,10 @@ final class Lbfgs {
             while (true) {
                 for (int t = 0; t < n; t++) xNew[t] = x[t] - step * q[t];
                 fNew = f.eval(xNew, gNew);
-                if (fNew <= fx + 1e-4 * step * slope || step < 1e-20) break;
+                if (fNew <= fx + 1e-4 * step * slope || step < 1e-12) break;
                 step *= 0.5;
             }
-            if (step < 1e-20) break;
+            if (step < 1e-12) break;
             double[] sk = new double[n], yk = new double[n];
             for (int t = 0; t < n; t++) { sk[t] = xNew[t] - x[t]; yk[t] = gNew[t] - g[t]; }
             double sy = Linalg.dot(sk, yk);
@@ -60,7 +60,7 @@ final class Lbfgs {
             }
             double[] tmp = x; x = xNew; xNew = tmp;
             tmp = g; g = gNew; gNew = tmp;
-            if (Math.abs(fx - fNew) <= 1e-16 * Math.max(1, Math.abs(fx)) && gmax < 1e3 * tol) { fx = fNew; break; }
+            if (Math.abs(fx - fNew) <= 1e-14 * Math.max(1, Math.abs(fx))) { fx = fNew; break; }   // at float noise
             fx = fNew;
         }
         return x;
