@@ -101,6 +101,24 @@ public final class TrainableLlama {
         sin = tables[1];
     }
 
+    /** The base model frozen with a PEFT adapter's values in its LoRA pairs (to continue training or evaluate). */
+    public static TrainableLlama withAdapter(Llama model, PeftAdapter adapter) {
+        adapter.checkFits(model);
+        TrainableLlama t = new TrainableLlama(model, adapter.lora());
+        for (var e : t.trainable.entrySet()) {
+            Tensor src = adapter.tensors().get(e.getKey());
+            if (src == null) throw new IllegalArgumentException("adapter lacks " + e.getKey().replace("base_model.model.", ""));
+            System.arraycopy(src.data, 0, e.getValue().data, 0, src.size());
+        }
+        return t;
+    }
+
+    /** The current LoRA pairs as a PEFT adapter (only when training LoRA). */
+    public PeftAdapter adapter() {
+        if (lora == null) throw new IllegalStateException("full fine-tuning has no adapter");
+        return new PeftAdapter(lora, trainable);
+    }
+
     private Tensor param(String name, TensorView v, boolean trains) {
         Tensor t = v.toTensor().requiresGrad(trains);
         if (trains) trainable.put(name, t);
