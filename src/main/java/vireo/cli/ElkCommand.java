@@ -460,11 +460,96 @@ public final class ElkCommand implements Runnable {
         }
     }
 
-    @Command(name = "finetune", mixinStandardHelpOptions = true, description = "Make a model quirky (LoRA / full fine-tuning, loss on the answer token).")
+    @Command(name = "finetune", mixinStandardHelpOptions = true,
+            description = "Make a Llama model quirky with LoRA (loss on the answer token: the character's own label), "
+                    + "write the PEFT adapter, and report the tuned model's accuracy/AUROC on Alice and Bob against both label sets.")
     static final class Finetune implements Callable<Integer> {
+        @Mixin LmModelOptions modelOptions;
+        @Option(names = "--dataset", required = true, paramLabel = "FILE") Path dataset;
+        @Option(names = "--eval-dataset", paramLabel = "FILE", description = "Held-out records to report on (default: the training records).") Path evalDataset;
+        @Option(names = "--task", defaultValue = "addition") String task;
+        @Option(names = "--rank", defaultValue = "8") int rank;
+        @Option(names = "--alpha", defaultValue = "16") double alpha;
+        @Option(names = "--steps", defaultValue = "300") int steps;
+        @Option(names = "--batch", defaultValue = "16") int batch;
+        @Option(names = "--lr", defaultValue = "3e-3") double lr;
+        @Option(names = "--seed", defaultValue = "0") long seed;
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "ADAPTER_DIR") Path output;
+        @Option(names = "--json") boolean json;
+
         @Override
-        public Integer call() {
-            throw new UserError("elk finetune is not available in this build: it needs the fine-tuning engine (issue 8, vireo.lm.train)");
+        public Integer call() throws Exception {
+            List<QuirkyRecord> rs = readRecords(dataset, task);
+            List<QuirkyRecord> ev = evalDataset == null ? rs : readRecords(evalDataset, task);
+            try (Models.Loaded m = modelOptions.load(true)) {
+                if (!(m.model() instanceof vireo.lm.llama.Llama llama))
+                    throw new UserError("--model: elk finetune supports Llama models so far (the trainer of issue 8), not " + m.model().family());
+                List<int[]> prompts = new ArrayList<>();
+                int[] answers = new int[rs.size()];
+                for (int i = 0; i < rs.size(); i++) {
+                    int[][] pa = answerPrompt(m.tokenizer(), rs.get(i));
+                    prompts.add(pa[0]);
+                    answers[i] = pa[1][rs.get(i).label()];
+                }
+                vireo.lm.train.FineTune.Settings st;
+                vireo.lm.train.Lora lora;
+                try {
+                    st = new vireo.lm.train.FineTune.Settings(steps, batch, lr, Math.max(1, steps / 10), 1.0, 0.0, seed);
+                    lora = new vireo.lm.train.Lora(rank, alpha, 0.0, vireo.lm.train.Lora.LLAMA_MODULES, seed);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage());
+                }
+                long t0 = System.nanoTime();
+                vireo.lm.train.TrainableLlama t = vireo.lm.train.FineTune.answerTokenLora(llama, lora, prompts, answers, st);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                t.train(false);
+                double[] lo = new double[ev.size()];
+                int vocab = m.model().vocabSize();
+                for (int i = 0; i < ev.size(); i++) {
+                    int[][] pa = answerPrompt(m.tokenizer(), ev.get(i));
+                    float[] logits = t.forward(new int[][]{pa[0]}).data;
+                    int off = (pa[0].length - 1) * vocab;
+                    lo[i] = logits[off + pa[1][1]] - logits[off + pa[1][0]];
+                }
+                t.adapter().write(output, modelOptions.model.toString());
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("adapter", output.toString());
+                out.put("train_records", rs.size());
+                out.put("seconds", secs);
+                for (QuirkySubset s : List.of(QuirkySubset.A, QuirkySubset.B, QuirkySubset.AH, QuirkySubset.BH)) {
+                    int[] rows = TransferExperiment.rows(ev, s);
+                    double[] l = new double[rows.length];
+                    for (int i = 0; i < rows.length; i++) l[i] = lo[rows[i]];
+                    Map<String, Object> per = new LinkedHashMap<>();
+                    for (String col : List.of("alice_label", "bob_label")) {
+                        int[] y = TransferExperiment.labels(ev, rows, col);
+                        per.put(col, Map.of("auroc", Auroc.of(y, l), "accuracy", Auroc.accuracy(y, l)));
+                    }
+                    out.put(s.abbrev, per);
+                }
+                System.out.println(json ? JSON.writeValueAsString(out) : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+            }
+            return 0;
+        }
+
+        /**
+         * {prompt + the choices' shared prefix tokens, {false token, true token}}: the answer token is the first one
+         * where " False" and " True" differ after the prompt (the same place elk extract reads the log-odds).
+         */
+        static int[][] answerPrompt(vireo.lm.tokenizer.Tokenizer tok, QuirkyRecord r) {
+            int[] prompt = tok.encode(r.statement(), true);
+            int[][] c = new int[2][];
+            for (int k = 0; k < 2; k++) {
+                int[] full = tok.encode(r.statement() + r.choices().get(k), true);
+                c[k] = full.length > prompt.length && java.util.Arrays.equals(full, 0, prompt.length, prompt, 0, prompt.length)
+                        ? java.util.Arrays.copyOfRange(full, prompt.length, full.length) : tok.encode(r.choices().get(k), false);
+            }
+            int k = 0;
+            while (k < c[0].length && k < c[1].length && c[0][k] == c[1][k]) k++;
+            if (k == c[0].length || k == c[1].length) throw new UserError("record " + r.id() + ": one choice is a prefix of the other");
+            int[] p = java.util.Arrays.copyOf(prompt, prompt.length + k);
+            System.arraycopy(c[0], 0, p, prompt.length, k);
+            return new int[][]{p, {c[0][k], c[1][k]}};
         }
     }
 }
