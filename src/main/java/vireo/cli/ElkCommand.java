@@ -539,11 +539,7 @@ public final class ElkCommand implements Runnable {
         static int[][] answerPrompt(vireo.lm.tokenizer.Tokenizer tok, QuirkyRecord r) {
             int[] prompt = tok.encode(r.statement(), true);
             int[][] c = new int[2][];
-            for (int k = 0; k < 2; k++) {
-                int[] full = tok.encode(r.statement() + r.choices().get(k), true);
-                c[k] = full.length > prompt.length && java.util.Arrays.equals(full, 0, prompt.length, prompt, 0, prompt.length)
-                        ? java.util.Arrays.copyOfRange(full, prompt.length, full.length) : tok.encode(r.choices().get(k), false);
-            }
+            for (int k = 0; k < 2; k++) c[k] = HiddenStateExtractor.continuation(tok, prompt, r.statement(), r.choices().get(k));
             int k = 0;
             while (k < c[0].length && k < c[1].length && c[0][k] == c[1][k]) k++;
             if (k == c[0].length || k == c[1].length) throw new UserError("record " + r.id() + ": one choice is a prefix of the other");

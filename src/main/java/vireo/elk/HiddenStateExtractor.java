@@ -43,7 +43,7 @@ public final class HiddenStateExtractor {
             if (prompt.length == 0) throw new IllegalArgumentException("record " + r.id() + ": empty prompt");
             int[][] choice = new int[2][];
             for (int c = 0; c < 2; c++) {
-                choice[c] = continuation(prompt, r.statement(), r.choices().get(c));
+                choice[c] = continuation(tokenizer, prompt, r.statement(), r.choices().get(c));
                 if (choice[c].length == 0) throw new IllegalArgumentException("record " + r.id() + ": empty choice");
             }
             int k = 0;   // the first token where the choices differ (0 for the paper's vocabularies)
@@ -77,7 +77,7 @@ public final class HiddenStateExtractor {
      * The tokens a choice adds after the prompt: encode(statement + choice) minus the prompt's tokens when those are
      * a prefix of it (a SentencePiece dummy space then does not appear twice), else the choice encoded alone.
      */
-    private int[] continuation(int[] prompt, String statement, String choice) {
+    public static int[] continuation(Tokenizer tokenizer, int[] prompt, String statement, String choice) {
         int[] full = tokenizer.encode(statement + choice, true);
         if (full.length > prompt.length && java.util.Arrays.equals(full, 0, prompt.length, prompt, 0, prompt.length))
             return java.util.Arrays.copyOfRange(full, prompt.length, full.length);
