@@ -32,6 +32,45 @@ public final class Losses {
     }
 
     /**
+     * Cross-entropy averaged over the rows whose target is ≥ 0 (a negative target, like PyTorch's ignore_index −100,
+     * masks padding and prompt positions). Logits rows are independent, so rows run in parallel.
+     */
+    public static Tensor maskedCrossEntropy(Tensor logits, int[] targets) {
+        int v = logits.dim(-1), rows = logits.size() / v;
+        if (targets.length != rows) throw new IllegalArgumentException(targets.length + " targets for " + rows + " rows of logits");
+        int counted = 0;
+        for (int t : targets) {
+            if (t >= v) throw new IndexOutOfBoundsException("target " + t + " outside " + v + " classes");
+            if (t >= 0) counted++;
+        }
+        float[] lossRow = new float[rows], z = logits.data;
+        Parallel.forRange(rows, r -> {
+            if (targets[r] < 0) return;
+            int o = r * v;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) max = Math.max(max, z[o + j]);
+            double s = 0;
+            for (int j = 0; j < v; j++) s += Math.exp(z[o + j] - max);
+            lossRow[r] = (float) (max + Math.log(s) - z[o + targets[r]]);
+        });
+        double loss = 0;
+        for (float l : lossRow) loss += l;
+        int n = Math.max(counted, 1);
+        Tensor out = Tensor.scalar((float) (loss / n));
+        return Tensor.record(out, "maskedCrossEntropy", () -> {
+            float g = out.grad[0] / n;
+            float[] dz = logits.gradBuffer();
+            Parallel.forRange(rows, r -> {
+                if (targets[r] < 0) return;
+                int o = r * v;
+                float lse = lossRow[r] + z[o + targets[r]];
+                for (int j = 0; j < v; j++) dz[o + j] += g * (float) Math.exp(z[o + j] - lse);
+                dz[o + targets[r]] -= g;
+            });
+        }, logits);
+    }
+
+    /**
      * KL(p ‖ q) from log-probabilities [..., V] (tuned-lens style): mean over rows of Σ p·(log p − log q). Both
      * inputs may take gradients: ∂/∂log p = p·(log p − log q + 1), ∂/∂log q = −p (each over rows).
      */

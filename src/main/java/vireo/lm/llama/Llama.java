@@ -60,6 +60,9 @@ public final class Llama implements LanguageModel {
 
     public LlamaConfig config() { return c; }
 
+    /** The mapped weight views (read by the trainable model in vireo.lm.train). */
+    public LlamaWeights weights() { return w; }
+
     @Override public String family() { return "llama"; }
     @Override public int vocabSize() { return c.vocabSize(); }
     @Override public int numLayers() { return c.layers(); }
