@@ -88,4 +88,22 @@ class BcaeVsFileTest {
         InvalidFileException e = assertThrows(InvalidFileException.class, () -> new BcaeVsCodec(b, new Gate.Random(0)).decode(bytes));
         assertTrue(e.getMessage().contains("written by BCAE-VS model " + a.identity()), e.getMessage());
     }
+
+    /** Files written before the level change (zstd level 19 blocks) still read back to the same points and values. */
+    @Test
+    void readsBlocksWrittenAtTheOldZstdLevel() {
+        KeptVoxels k = randomCode(7, 0.013);
+        byte[] now = new BcaeVsFile("0123456789abcdef", new Gate.Random(3), List.of(k)).toBytes();
+        byte[] pos = com.github.luben.zstd.Zstd.compress(BcaeVsFile.positions(k.index()), 19);
+        byte[] val = com.github.luben.zstd.Zstd.compress(BcaeVsFile.bytePlanes(k.value()), 19);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32 + 12 + pos.length + val.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(now, 0, 32).putInt(k.size()).putInt(pos.length).putInt(val.length).put(pos).put(val);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), 0, b.position());
+        b.putInt((int) crc.getValue());
+        KeptVoxels g = BcaeVsFile.parse(Path.of("old"), b.array()).wedges().getFirst();
+        assertArrayEquals(k.index(), g.index());
+        assertArrayEquals(k.value(), g.value());
+        assertTrue(now.length <= 1.02 * b.array().length, now.length + " bytes now vs " + b.array().length + " at level 19");
+    }
 }
