@@ -142,18 +142,7 @@ public final class SteerCommand implements Runnable {
     }
 
     static void writeAtomically(Path out, java.util.function.Consumer<Path> writer) {
-        try {
-            Path abs = out.toAbsolutePath();
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName() + ".", ".tmp");
-            try {
-                writer.accept(tmp);
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        vireo.io.OutputFile.writeVia(out, writer::accept);
     }
 
     @Command(name = "vectors", mixinStandardHelpOptions = true,

@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** File plumbing shared by the readers and writers: read-only maps, little-endian reads, atomic writes. */
@@ -47,43 +46,11 @@ final class Mapped {
         }
     }
 
-    /** Something that writes the whole content of a file to a channel. */
-    interface Body { void writeTo(FileChannel ch) throws IOException; }
-
-    /**
-     * Writes a temporary file beside {@code target} and renames it over the target only when complete, so a failed
-     * write never leaves a partial file under the real name.
-     */
-    static void writeAtomically(Path target, Body body) {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
-        try {
-            // createFile (not createTempFile) so the result gets the usual umask permissions, not 0600
-            tmp = Files.createFile(dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp"));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                body.writeTo(ch);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (NoSuchFileException e) {
-            throw new InvalidFileException(target, "cannot write: folder " + dir + " does not exist");
-        } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
-            }
-        }
-    }
+    /** Atomic write through the one writer, {@link OutputFile}. */
+    static void writeAtomically(Path target, OutputFile.Body body) { OutputFile.write(target, body); }
 
     /** Writes all of {@code seg} to the channel at its current position. */
-    static void write(FileChannel ch, MemorySegment seg) throws IOException {
+    static void write(java.nio.channels.WritableByteChannel ch, MemorySegment seg) throws IOException {
         // asByteBuffer works for heap and native segments; write in chunks so huge tensors need no extra copy
         long off = 0, n = seg.byteSize();
         while (off < n) {
@@ -101,7 +68,7 @@ final class Mapped {
         }
     }
 
-    static void write(FileChannel ch, byte[] bytes) throws IOException {
+    static void write(java.nio.channels.WritableByteChannel ch, byte[] bytes) throws IOException {
         var buf = java.nio.ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) ch.write(buf);
     }
