@@ -22,7 +22,7 @@ final class Mapped {
 
     /** Maps the whole file read-only into {@code arena}; a missing file or a directory is an {@link InvalidFileException}. */
     static MemorySegment map(Path path, Arena arena) {
-        if (Files.isDirectory(path)) throw new InvalidFileException(path, "is a directory, expected a file");
+        InputFile.requireRegular(path);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) return MemorySegment.ofArray(new byte[0]);
@@ -37,6 +37,7 @@ final class Mapped {
     /** The first {@code n} bytes (fewer if the file is shorter). */
     static byte[] head(Path path, int n) {
         if (Files.isDirectory(path)) return new byte[0];
+        InputFile.requireRegular(path);
         try (var in = Files.newInputStream(path)) {
             return in.readNBytes(n);
         } catch (NoSuchFileException e) {

@@ -80,6 +80,7 @@ public record BcaeVsFile(String modelIdentity, Gate gate, List<KeptVoxels> wedge
 
     public static BcaeVsFile read(Path path) {
         byte[] b;
+        vireo.io.InputFile.requireRegular(path);
         try {
             b = Files.readAllBytes(path);
         } catch (java.nio.file.NoSuchFileException e) {
