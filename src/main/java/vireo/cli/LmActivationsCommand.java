@@ -111,7 +111,7 @@ public final class LmActivationsCommand implements Callable<Integer> {
     static List<String> readPrompts(Path file) {
         try {
             if (file.getFileName().toString().endsWith(".json")) {
-                JsonNode root = new ObjectMapper().readTree(file.toFile());
+                JsonNode root = new ObjectMapper().readTree(vireo.io.InputFile.readAllBytes(file));
                 if (root == null || !root.isArray()) throw new InvalidFileException(file, "expected a JSON list of prompt strings");
                 List<String> out = new ArrayList<>();
                 for (JsonNode n : root) {
@@ -120,7 +120,7 @@ public final class LmActivationsCommand implements Callable<Integer> {
                 }
                 return out;
             }
-            return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+            return vireo.io.InputFile.readLines(file).stream().filter(l -> !l.isBlank()).toList();
         } catch (java.nio.file.NoSuchFileException e) {
             throw new InvalidFileException(file, "no such file");
         } catch (com.fasterxml.jackson.core.JacksonException e) {

@@ -149,18 +149,7 @@ public final class SteerCommand implements Runnable {
     }
 
     static void writeAtomically(Path out, java.util.function.Consumer<Path> writer) {
-        try {
-            Path abs = out.toAbsolutePath();
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName() + ".", ".tmp");
-            try {
-                writer.accept(tmp);
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        vireo.io.OutputFile.writeVia(out, writer::accept);
     }
 
     @Command(name = "vectors", mixinStandardHelpOptions = true,
@@ -346,7 +335,7 @@ public final class SteerCommand implements Runnable {
                 throw new UserError(e.getMessage());
             }
             List<String> ps = new ArrayList<>();
-            for (String line : Files.readAllLines(prompts)) if (!line.isBlank()) ps.add(line.replace("\\n", "\n"));
+            for (String line : vireo.io.InputFile.readLines(prompts)) if (!line.isBlank()) ps.add(line.replace("\\n", "\n"));
             if (ps.isEmpty()) throw new UserError(prompts + ": no prompts");
             PromptTemplate t = template(o.template);
             List<String> templated = ps.stream().map(t::apply).toList();
@@ -438,7 +427,7 @@ public final class SteerCommand implements Runnable {
                 }
                 case "harmful-test" -> limit(SteeringData.readInstructions(o.data.resolve("refusal/harmful_test.json")), limit);
                 case "harmless-val" -> limit(SteeringData.readInstructions(o.data.resolve("refusal/harmless_val.json")), limit);
-                default -> limit(Files.readAllLines(Path.of(prompts)).stream().filter(l -> !l.isBlank()).toList(), limit);
+                default -> limit(vireo.io.InputFile.readLines(Path.of(prompts)).stream().filter(l -> !l.isBlank()).toList(), limit);
             };
             PromptTemplate t = template(o.template);
             if (t.pattern().endsWith("(")) t = new PromptTemplate(t.name(), t.pattern().substring(0, t.pattern().length() - 1));

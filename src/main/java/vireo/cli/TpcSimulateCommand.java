@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         description = "Simulate a TPC wedge (helical tracks in 1.4 T, diffusion, shaper, Landau ADC, zero suppression) "
                 + "at a requested occupancy and write it as uint16 .npy (192x249x16).")
 public final class TpcSimulateCommand implements Callable<Integer> {
-    @Option(names = "--occupancy", required = true, paramLabel = "F", description = "occupancy as a fraction (0.001 = p+p, 0.1 = the Au+Au sample, 0.15 = central) or a percentage like 10%") String occupancy;
+    @Option(names = "--occupancy", required = true, paramLabel = "F", description = "occupancy as a fraction (0.001 = p+p, 0.1 = the Au+Au sample, 0.15 = central) or a percentage like 10%%") String occupancy;
     @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})") long seed;
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "NPY", description = "output wedge file") Path output;
     @Option(names = "--compare", paramLabel = "REAL.npy", description = "a real wedge to compare statistics with") Path compare;

@@ -64,7 +64,7 @@ public final class Formats {
         if (!s.startsWith("{")) return false;
         if (s.contains("\"weight_map\"") || path.getFileName().toString().endsWith(".index.json")) return true;
         try {
-            return Files.size(path) < SafeTensors.MAX_HEADER && Files.readString(path).contains("\"weight_map\"");
+            return Files.isRegularFile(path) && Files.size(path) < SafeTensors.MAX_HEADER && InputFile.readString(path).contains("\"weight_map\"");
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             return false;
         }

@@ -27,7 +27,7 @@ public final class HfConfig {
         try {
             if (Files.isDirectory(path)) path = path.resolve("config.json");
             if (Files.size(path) > SafeTensors.MAX_HEADER) throw new InvalidFileException(path, "config file is implausibly large");
-            JsonNode n = SafeTensors.JSON.readTree(Files.readAllBytes(path));
+            JsonNode n = SafeTensors.JSON.readTree(InputFile.readAllBytes(path));
             if (!(n instanceof ObjectNode o)) throw new InvalidFileException(path, "config is not a JSON object");
             return new HfConfig(path, o);
         } catch (JsonProcessingException e) {

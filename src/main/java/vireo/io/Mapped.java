@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** File plumbing shared by the readers and writers: read-only maps, little-endian reads, atomic writes. */
@@ -23,7 +22,7 @@ final class Mapped {
 
     /** Maps the whole file read-only into {@code arena}; a missing file or a directory is an {@link InvalidFileException}. */
     static MemorySegment map(Path path, Arena arena) {
-        if (Files.isDirectory(path)) throw new InvalidFileException(path, "is a directory, expected a file");
+        InputFile.requireRegular(path);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) return MemorySegment.ofArray(new byte[0]);
@@ -38,6 +37,7 @@ final class Mapped {
     /** The first {@code n} bytes (fewer if the file is shorter). */
     static byte[] head(Path path, int n) {
         if (Files.isDirectory(path)) return new byte[0];
+        InputFile.requireRegular(path);
         try (var in = Files.newInputStream(path)) {
             return in.readNBytes(n);
         } catch (NoSuchFileException e) {
@@ -47,43 +47,11 @@ final class Mapped {
         }
     }
 
-    /** Something that writes the whole content of a file to a channel. */
-    interface Body { void writeTo(FileChannel ch) throws IOException; }
-
-    /**
-     * Writes a temporary file beside {@code target} and renames it over the target only when complete, so a failed
-     * write never leaves a partial file under the real name.
-     */
-    static void writeAtomically(Path target, Body body) {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
-        try {
-            // createFile (not createTempFile) so the result gets the usual umask permissions, not 0600
-            tmp = Files.createFile(dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp"));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                body.writeTo(ch);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (NoSuchFileException e) {
-            throw new InvalidFileException(target, "cannot write: folder " + dir + " does not exist");
-        } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
-            }
-        }
-    }
+    /** Atomic write through the one writer, {@link OutputFile}. */
+    static void writeAtomically(Path target, OutputFile.Body body) { OutputFile.write(target, body); }
 
     /** Writes all of {@code seg} to the channel at its current position. */
-    static void write(FileChannel ch, MemorySegment seg) throws IOException {
+    static void write(java.nio.channels.WritableByteChannel ch, MemorySegment seg) throws IOException {
         // asByteBuffer works for heap and native segments; write in chunks so huge tensors need no extra copy
         long off = 0, n = seg.byteSize();
         while (off < n) {
@@ -101,7 +69,7 @@ final class Mapped {
         }
     }
 
-    static void write(FileChannel ch, byte[] bytes) throws IOException {
+    static void write(java.nio.channels.WritableByteChannel ch, byte[] bytes) throws IOException {
         var buf = java.nio.ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) ch.write(buf);
     }

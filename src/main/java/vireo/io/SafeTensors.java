@@ -216,7 +216,7 @@ public final class SafeTensors {
         try {
             if (!Files.exists(index)) throw new InvalidFileException(index, "no such file");
             if (Files.size(index) > MAX_HEADER) throw new InvalidFileException(index, "index file is implausibly large");
-            root = JSON.readTree(Files.readAllBytes(index));
+            root = JSON.readTree(InputFile.readAllBytes(index));
         } catch (JsonProcessingException e) {
             throw new InvalidFileException(index, "not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {

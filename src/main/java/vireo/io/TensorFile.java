@@ -50,4 +50,18 @@ public final class TensorFile implements AutoCloseable {
     public void close() {
         if (arena != null) arena.close();
     }
+
+    /**
+     * The configurable cap on bytes a reader may materialise beyond the file itself (inflated zip entries, gathered
+     * strided tensors): {@code VIREO_MAX_TENSOR_BYTES} (or {@code -Dvireo.maxTensorBytes}), default 16 GiB.
+     */
+    public static long maxMaterialisedBytes() {
+        String v = System.getProperty("vireo.maxTensorBytes", System.getenv("VIREO_MAX_TENSOR_BYTES"));
+        if (v == null || v.isBlank()) return 16L << 30;
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n > 0) return n;
+        } catch (NumberFormatException ignored) { /* fall through */ }
+        throw new InvalidFileException(java.nio.file.Path.of("VIREO_MAX_TENSOR_BYTES"), "'" + v + "' is not a positive byte count");
+    }
 }

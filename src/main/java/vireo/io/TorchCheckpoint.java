@@ -58,7 +58,7 @@ public final class TorchCheckpoint {
             var tensors = new LinkedHashMap<String, TensorView>();
             var metadata = new LinkedHashMap<String, String>();
             var storages = new Storages(path, file, entries, prefix, arena);
-            flatten("", root, tensors, metadata, storages);
+            flatten("", root, tensors, metadata, storages, 0);
             return new TensorFile(path, "pytorch", tensors, metadata, arena);
         } catch (RuntimeException e) {
             arena.close();
@@ -66,7 +66,16 @@ public final class TorchCheckpoint {
         }
     }
 
-    private static void flatten(String name, Object o, Map<String, TensorView> tensors, Map<String, String> metadata, Storages storages) {
+    /** Deepest nesting of containers accepted; real checkpoints nest a handful of levels, a cycle nests forever. */
+    static final int MAX_DEPTH = 100;
+
+    private static void flatten(String name, Object o, Map<String, TensorView> tensors, Map<String, String> metadata, Storages storages, int depth) {
+        // a shared (memoised) object is visited once per reference, so counting visits bounds "billion laughs"
+        if (depth > MAX_DEPTH)
+            throw new InvalidFileException(storages.path, "pickle nests deeper than " + MAX_DEPTH + " levels (or refers to itself) at '" + name + "'");
+        if (++storages.visits > storages.maxVisits)
+            throw new InvalidFileException(storages.path, "pickle expands to more than " + storages.maxVisits
+                    + " objects (shared references repeated; a memo bomb?)");
         switch (o) {
             case Unpickler.TensorRef t -> {
                 String n = name.isEmpty() ? "tensor" : name;
@@ -74,13 +83,13 @@ public final class TorchCheckpoint {
                 tensors.put(n, storages.view(n, t));
             }
             case Map<?, ?> m -> {
-                for (var e : m.entrySet()) flatten(join(name, key(storages.path, e.getKey())), e.getValue(), tensors, metadata, storages);
+                for (var e : m.entrySet()) flatten(join(name, key(storages.path, e.getKey())), e.getValue(), tensors, metadata, storages, depth + 1);
             }
             case List<?> l -> {
-                for (int i = 0; i < l.size(); i++) flatten(join(name, Integer.toString(i)), l.get(i), tensors, metadata, storages);
+                for (int i = 0; i < l.size(); i++) flatten(join(name, Integer.toString(i)), l.get(i), tensors, metadata, storages, depth + 1);
             }
             case Unpickler.Tuple t -> {
-                for (int i = 0; i < t.size(); i++) flatten(join(name, Integer.toString(i)), t.get(i), tensors, metadata, storages);
+                for (int i = 0; i < t.size(); i++) flatten(join(name, Integer.toString(i)), t.get(i), tensors, metadata, storages, depth + 1);
             }
             case null -> metadata.put(name, "None");
             case Boolean b -> metadata.put(name, b ? "True" : "False");
@@ -106,9 +115,15 @@ public final class TorchCheckpoint {
         final String prefix;
         final Arena arena;
         final Map<String, MemorySegment> loaded = new LinkedHashMap<>();
+        /** Objects visited while flattening, and the bound (generous for real files, tiny next to a memo bomb). */
+        long visits, maxVisits;
+        /** Bytes copied out for strided tensors, and the bound relative to the file size and the configurable cap. */
+        long materialised, maxMaterialised;
 
         Storages(Path path, MemorySegment file, Map<String, Zip.Entry> entries, String prefix, Arena arena) {
             this.path = path; this.file = file; this.entries = entries; this.prefix = prefix; this.arena = arena;
+            this.maxVisits = 1_000_000 + 64 * file.byteSize() / 1024;
+            this.maxMaterialised = Math.min(TensorFile.maxMaterialisedBytes(), Math.max(256L << 20, 4 * file.byteSize()));
         }
 
         MemorySegment bytes(Unpickler.StorageRef s) {
@@ -117,6 +132,7 @@ public final class TorchCheckpoint {
                 Zip.Entry e = entries.get(prefix + "data/" + s.key());
                 if (e == null) throw new InvalidFileException(path, "storage " + s.key() + " is missing from the zip");
                 seg = Zip.data(path, file, e, arena);
+                Zip.checkCrc(path, e, seg);
                 long need;
                 try {
                     need = s.byteSize();
@@ -159,6 +175,11 @@ public final class TorchCheckpoint {
             if (contiguous(size, stride))
                 return new TensorView(dtype, shape, storage.asSlice(t.offset() * es, numel * es));
             // Strided: gather into C order. Runs along the last axis are copied as blocks when its stride is 1.
+            // A zero-stride (expanded) view can claim far more bytes than the file holds: bound the total copied.
+            materialised += numel * es;
+            if (numel * es > maxMaterialised || materialised > maxMaterialised)
+                throw new InvalidFileException(path, where + "materialising strided tensors needs " + materialised + " bytes, more than "
+                        + maxMaterialised + " for a " + file.byteSize() + "-byte file (an expanded or repeated view?); raise VIREO_MAX_TENSOR_BYTES if genuine");
             MemorySegment out = arena.allocate(numel * es, 8);
             int r = size.length;
             long run = stride[r - 1] == 1 ? size[r - 1] : 1;

@@ -67,7 +67,8 @@ final class Zip {
                 x += 4 + len;
             }
             if ((flags & 1) != 0) throw new InvalidFileException(path, "zip entry " + name + " is encrypted");
-            out.put(name, new Entry(name, method, comp, unc, local, crc));
+            if (out.put(name, new Entry(name, method, comp, unc, local, crc)) != null)
+                throw new InvalidFileException(path, "zip entry " + name + " appears twice (which one is meant is ambiguous)");
             p += 46 + nameLen + extraLen + commentLen;
         }
         return out;
@@ -89,12 +90,23 @@ final class Zip {
                     throw new InvalidFileException(path, "zip entry " + e.name() + ": stored sizes disagree");
                 yield raw;
             }
-            case 8 -> inflate(path, e, raw, arena);
+            case 8 -> inflate(path, e, raw, arena, size);
             default -> throw new InvalidFileException(path, "zip entry " + e.name() + " uses unsupported compression method " + e.method());
         };
     }
 
-    private static MemorySegment inflate(Path path, Entry e, MemorySegment raw, Arena arena) {
+    /**
+     * Most bytes one entry may inflate to: 16 times the whole file or 64 MiB, whichever is larger (weights barely
+     * compress, so only a zip bomb exceeds it), and never more than {@link TensorFile#maxMaterialisedBytes()}.
+     */
+    static long inflateCap(long fileSize) {
+        return Math.min(TensorFile.maxMaterialisedBytes(), Math.max(64L << 20, 16 * fileSize));
+    }
+
+    private static MemorySegment inflate(Path path, Entry e, MemorySegment raw, Arena arena, long fileSize) {
+        if (e.size() > inflateCap(fileSize))
+            throw new InvalidFileException(path, "zip entry " + e.name() + " would inflate to " + e.size() + " bytes, more than "
+                    + inflateCap(fileSize) + " for a " + fileSize + "-byte file (a zip bomb?); raise VIREO_MAX_TENSOR_BYTES if it is genuine");
         // deflate cannot expand more than ~1032:1, so a larger declared size is a lie; check before allocating
         if (e.size() < 0 || e.size() > Integer.MAX_VALUE - 8 || e.size() > raw.byteSize() * 1100 + 1024)
             throw new InvalidFileException(path, "zip entry " + e.name() + " declares an impossible size " + e.size());

@@ -126,6 +126,7 @@ public final class SteeringData {
     }
 
     private static String text(Path path) {
+        vireo.io.InputFile.requireRegular(path);
         try {
             return Files.readString(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {

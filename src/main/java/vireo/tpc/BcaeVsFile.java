@@ -81,19 +81,11 @@ public record BcaeVsFile(String modelIdentity, Gate gate, List<KeptVoxels> wedge
     /** Writes atomically: a temporary file beside {@code path}, then a rename; no partial file on failure. */
     public void write(Path path) throws IOException { writeAtomically(path, toBytes()); }
 
-    public static void writeAtomically(Path path, byte[] bytes) throws IOException {
-        Path abs = path.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
+    public static void writeAtomically(Path path, byte[] bytes) throws IOException { vireo.io.OutputFile.write(path, bytes); }
 
     public static BcaeVsFile read(Path path) {
         byte[] b;
+        vireo.io.InputFile.requireRegular(path);
         try {
             b = Files.readAllBytes(path);
         } catch (java.nio.file.NoSuchFileException e) {

@@ -247,4 +247,71 @@ class TorchCheckpointTest {
         assertTrue(e.getMessage().endsWith("no such file"));
     }
 
+
+    // ---- issue 9: hostile pickles and zips, each a few bytes, each a one-line error instead of a crash ----
+
+    private static byte[] pickle(String ops) { return ops.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); }
+
+    @Test
+    void selfReferencingListIsRejected() throws IOException {
+        // PROTO 2, EMPTY_LIST, BINPUT 0, BINGET 0, APPEND, STOP: a list that contains itself
+        assertBad(rezip("views.pt", "data.pkl", pickle("\u0080\u0002]q\u0000h\u0000a.")), "refers to itself");
+    }
+
+    @Test
+    void deepNestingIsRejectedWithoutStackOverflow() throws IOException {
+        int n = 3000;
+        assertBad(rezip("views.pt", "data.pkl", pickle("\u0080\u0002" + "]".repeat(n) + "a".repeat(n - 1) + ".")), "nests deeper than");
+    }
+
+    @Test
+    void memoBillionLaughsIsRejectedQuickly() throws IOException {
+        var b = new StringBuilder("\u0080\u0002]q\u00000");
+        for (int i = 0; i < 20; i++) {
+            b.append('(');
+            for (int k = 0; k < 10; k++) b.append('h').append((char) i);
+            b.append('t').append('q').append((char) (i + 1));
+            if (i < 19) b.append('0');
+        }
+        b.append('.');
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> assertBad(rezip("views.pt", "data.pkl", pickle(b.toString())), "memo bomb"));
+    }
+
+    @Test
+    void duplicateZipEntryIsAnError() throws IOException {
+        Path p = tmp.resolve("dup.pt");
+        var bytes = new ByteArrayOutputStream();
+        String firstName = null;
+        try (var in = new ZipFile(IoFixtures.path("views.pt").toFile()); var z = new ZipOutputStream(bytes)) {
+            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+                if (firstName == null) firstName = e.getName();
+                z.putNextEntry(new ZipEntry(e.getName()));
+                z.write(in.getInputStream(e).readAllBytes());
+                z.closeEntry();
+            }
+            // a last entry whose name differs from the first in one character; patched below to the same name
+            z.putNextEntry(new ZipEntry(firstName.substring(0, firstName.length() - 1) + "#"));
+            z.write(1);
+            z.closeEntry();
+        }
+        byte[] all = bytes.toByteArray();
+        String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int cd = text.lastIndexOf("PK\u0001\u0002");
+        all[cd + 46 + firstName.length() - 1] = (byte) firstName.charAt(firstName.length() - 1);
+        Files.write(p, all);
+        assertBad(p, "appears twice");
+    }
+
+    @Test
+    void bitFlipInStoredWeightsFailsTheCrc() throws IOException {
+        byte[] storage = entry("views.pt", "data/0");
+        byte[] all = Files.readAllBytes(IoFixtures.path("views.pt"));
+        int at = indexOf(all, Arrays.copyOf(storage, 16));
+        org.junit.jupiter.api.Assumptions.assumeTrue(at >= 0, "storage is stored uncompressed");
+        all[at + 5] ^= 0x10;
+        Path p = tmp.resolve("flip.pt");
+        Files.write(p, all);
+        assertBad(p, "CRC");
+    }
 }

@@ -79,7 +79,7 @@ public final class SyntheticLlama {
                 .put("num_attention_heads", heads).put("num_key_value_heads", kvHeads).put("vocab_size", vocab)
                 .put("max_position_embeddings", 4096).put("rms_norm_eps", 1e-5).put("rope_theta", 10000.0)
                 .put("tie_word_embeddings", false);
-        Files.writeString(dir.resolve("config.json"), cfg.toPrettyString(), StandardCharsets.UTF_8);
+        vireo.io.OutputFile.writeString(dir.resolve("config.json"), cfg.toPrettyString());
         return total;
     }
 }

@@ -101,6 +101,7 @@ public final class RwkvCpp {
 
     /** True when the file starts with rwkv.cpp's magic. */
     public static boolean looksLike(Path path) {
+        vireo.io.InputFile.requireRegular(path);
         try (var in = java.nio.file.Files.newInputStream(path)) {
             byte[] h = in.readNBytes(4);
             return h.length == 4 && (h[0] & 0xff | (h[1] & 0xff) << 8 | (h[2] & 0xff) << 16 | (h[3] & 0xff) << 24) == MAGIC;

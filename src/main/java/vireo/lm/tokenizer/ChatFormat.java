@@ -42,7 +42,7 @@ public enum ChatFormat {
         Path cfg = dir.resolve("tokenizer_config.json");
         if (!Files.isRegularFile(cfg)) return Optional.empty();
         try {
-            JsonNode t = new ObjectMapper().readTree(cfg.toFile()).get("chat_template");
+            JsonNode t = new ObjectMapper().readTree(vireo.io.InputFile.readAllBytes(cfg)).get("chat_template");
             if (t != null && t.isArray() && !t.isEmpty()) t = t.get(0).get("template");
             return fromTemplate(t == null ? null : t.asText());
         } catch (IOException e) {

@@ -131,8 +131,8 @@ public final class HfBpeTokenizer implements Tokenizer {
         ObjectMapper json = new ObjectMapper();
         try {
             if (!Files.exists(file)) throw new InvalidFileException(file, "no such file");
-            JsonNode root = json.readTree(file.toFile());
-            JsonNode config = Files.exists(cfg) ? json.readTree(cfg.toFile()) : null;
+            JsonNode root = json.readTree(vireo.io.InputFile.readAllBytes(file));
+            JsonNode config = Files.exists(cfg) ? json.readTree(vireo.io.InputFile.readAllBytes(cfg)) : null;
             return new HfBpeTokenizer(file, root, config);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new InvalidFileException(file, "not valid JSON: " + e.getOriginalMessage());

@@ -33,13 +33,7 @@ public final class Llama2cTokenizer implements Tokenizer {
     /** Reads a tokenizer file of {@code vocabSize} entries (the size comes from the model's header). */
     public static Llama2cTokenizer read(Path path, int vocabSize) {
         byte[] all;
-        try {
-            all = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new InvalidFileException(path, "no such file");
-        } catch (IOException e) {
-            throw new InvalidFileException(path, "cannot read: " + e.getMessage(), e);
-        }
+        all = vireo.io.InputFile.readAllBytes(path);
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         try {
             int maxLen = b.getInt();

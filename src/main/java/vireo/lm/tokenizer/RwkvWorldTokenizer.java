@@ -40,13 +40,7 @@ public final class RwkvWorldTokenizer implements Tokenizer {
 
     public static RwkvWorldTokenizer read(Path path) {
         List<String> lines;
-        try {
-            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new InvalidFileException(path, "no such file");
-        } catch (IOException e) {
-            throw new InvalidFileException(path, "cannot read: " + e.getMessage());
-        }
+        lines = vireo.io.InputFile.readLines(path);
         List<byte[]> byId = new ArrayList<>();
         int lineNo = 0;
         for (String line : lines) {
