@@ -189,6 +189,9 @@ public final class SparkTpcJob {
         try {
             Files.write(tmp, npy);
             return WedgeFiles.read(tmp);
+        } catch (RuntimeException e) { // name the input, not the staged copy (the caller adds the input's URL)
+            String m = String.valueOf(e.getMessage());
+            throw new IOException(m.startsWith(tmp + ": ") ? m.substring(tmp.toString().length() + 2) : m, e);
         } finally {
             Files.deleteIfExists(tmp);
         }
