@@ -59,6 +59,9 @@ public final class Llama implements LanguageModel {
 
     public LlamaConfig config() { return c; }
 
+    /** The weights, for lenses decoding through the final norm and unembedding. */
+    public LlamaWeights weights() { return w; }
+
     @Override public String family() { return "llama"; }
     @Override public int vocabSize() { return c.vocabSize(); }
     @Override public int numLayers() { return c.layers(); }
