@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
                 InspectCommand.class,
                 TpcCommand.class,
                 SteerCommand.class,
+                LensCommand.class,
                 ElkCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,

@@ -60,7 +60,7 @@ public final class Llama implements LanguageModel {
 
     public LlamaConfig config() { return c; }
 
-    /** The mapped weight views (read by the trainable model in vireo.lm.train). */
+    /** The mapped weight views (read by the trainable model in vireo.lm.train and by lenses' decoders). */
     public LlamaWeights weights() { return w; }
 
     @Override public String family() { return "llama"; }

@@ -60,6 +60,9 @@ public final class Mamba implements LanguageModel {
 
     public MambaConfig config() { return c; }
 
+    /** The weights, for lenses decoding through the final norm and unembedding. */
+    public MambaWeights weights() { return w; }
+
     @Override public String family() { return "mamba"; }
     @Override public int vocabSize() { return c.vocabSize(); }
     @Override public int numLayers() { return c.layers(); }
