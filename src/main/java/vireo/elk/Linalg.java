@@ -38,51 +38,10 @@ final class Linalg {
         return o;
     }
 
-    /** Eigen-decomposition of a symmetric matrix by cyclic Jacobi: returns {values (ascending), vectors as columns}. */
+    /** Eigen-decomposition of a symmetric matrix: {values (ascending), vectors as columns}. */
     static double[][][] eigh(double[][] s) {
-        int d = s.length;
-        double[][] a = new double[d][];
-        for (int i = 0; i < d; i++) a[i] = s[i].clone();
-        double[][] v = new double[d][d];
-        for (int i = 0; i < d; i++) v[i][i] = 1;
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0;
-            for (int i = 0; i < d; i++) for (int j = i + 1; j < d; j++) off += a[i][j] * a[i][j];
-            if (off < 1e-30) break;
-            for (int p = 0; p < d; p++)
-                for (int q = p + 1; q < d; q++) {
-                    if (Math.abs(a[p][q]) < 1e-300) continue;
-                    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) t = 1;
-                    double c = 1 / Math.sqrt(t * t + 1), sn = t * c;
-                    for (int k = 0; k < d; k++) {
-                        double akp = a[k][p], akq = a[k][q];
-                        a[k][p] = c * akp - sn * akq;
-                        a[k][q] = sn * akp + c * akq;
-                    }
-                    for (int k = 0; k < d; k++) {
-                        double apk = a[p][k], aqk = a[q][k];
-                        a[p][k] = c * apk - sn * aqk;
-                        a[q][k] = sn * apk + c * aqk;
-                    }
-                    for (int k = 0; k < d; k++) {
-                        double vkp = v[k][p], vkq = v[k][q];
-                        v[k][p] = c * vkp - sn * vkq;
-                        v[k][q] = sn * vkp + c * vkq;
-                    }
-                }
-        }
-        Integer[] order = new Integer[d];
-        for (int i = 0; i < d; i++) order[i] = i;
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(a[x][x], a[y][y]));
-        double[][] vals = new double[1][d];
-        double[][] vecs = new double[d][d];
-        for (int k = 0; k < d; k++) {
-            vals[0][k] = a[order[k]][order[k]];
-            for (int i = 0; i < d; i++) vecs[i][k] = v[i][order[k]];
-        }
-        return new double[][][]{vals, vecs};
+        vireo.tensor.SymmetricEigen e = vireo.tensor.SymmetricEigen.of(s);
+        return new double[][][]{{e.values()}, e.vectors()};
     }
 
     /**

@@ -1,5 +1,7 @@
 package vireo.steer.erase;
 
+import vireo.tensor.SymmetricEigen;
+
 /**
  * Fits a {@link LeaceEraser} for a scalar concept z from activations x (n × d), with the formulas of EleutherAI's
  * concept-erasure {@code LeaceFitter.eraser} (affine, scalar z):
@@ -66,14 +68,14 @@ public final class LeaceFitter {
             for (int j = 0; j < d; j++) sigma[i][j] /= o.shrinkage() ? n : n - 1;
         if (o.shrinkage()) shrink(sigma, n);
 
-        Eigen e = Eigen.symmetric(sigma);
+        SymmetricEigen e = SymmetricEigen.of(sigma);
         double lMax = 0;
-        for (double l : e.values) lMax = Math.max(lMax, l);
+        for (double l : e.values()) lMax = Math.max(lMax, l);
         double cut = lMax * d * Math.ulp(1.0);
         double[] wDiag = new double[d], wInvDiag = new double[d];
         for (int k = 0; k < d; k++) {
-            double l = Math.max(e.values[k], 0);
-            if (e.values[k] > cut) { wDiag[k] = 1 / Math.sqrt(l); wInvDiag[k] = Math.sqrt(l); }
+            double l = Math.max(e.values()[k], 0);
+            if (e.values()[k] > cut) { wDiag[k] = 1 / Math.sqrt(l); wInvDiag[k] = Math.sqrt(l); }
         }
         double[] wSxz = e.apply(wDiag, sxz);
         double s = norm(wSxz);
@@ -124,69 +126,6 @@ public final class LeaceFitter {
         for (int i = 0; i < p; i++) {
             for (int j = 0; j < p; j++) s[i][j] *= alpha;
             s[i][i] += beta * t / p;
-        }
-    }
-
-    /** Σ = V diag(values) Vᵀ (columns of V = eigenvectors), by cyclic Jacobi rotations. */
-    record Eigen(double[] values, double[][] vectors) {
-        static Eigen symmetric(double[][] m) {
-            int d = m.length;
-            double[][] a = new double[d][];
-            for (int i = 0; i < d; i++) a[i] = m[i].clone();
-            double[][] v = new double[d][d];
-            for (int i = 0; i < d; i++) v[i][i] = 1;
-            for (int sweep = 0; sweep < 100; sweep++) {
-                double off = 0, diag = 0;
-                for (int i = 0; i < d; i++) {
-                    diag += a[i][i] * a[i][i];
-                    for (int j = i + 1; j < d; j++) off += a[i][j] * a[i][j];
-                }
-                if (off <= 1e-30 * diag || off == 0) break;
-                for (int p = 0; p < d; p++)
-                    for (int q = p + 1; q < d; q++) {
-                        if (a[p][q] == 0) continue;
-                        double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-                        double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                        if (theta == 0) t = 1;
-                        double c = 1 / Math.sqrt(t * t + 1), s = t * c;
-                        for (int k = 0; k < d; k++) {
-                            double akp = a[k][p], akq = a[k][q];
-                            a[k][p] = c * akp - s * akq;
-                            a[k][q] = s * akp + c * akq;
-                        }
-                        for (int k = 0; k < d; k++) {
-                            double apk = a[p][k], aqk = a[q][k];
-                            a[p][k] = c * apk - s * aqk;
-                            a[q][k] = s * apk + c * aqk;
-                        }
-                        for (int k = 0; k < d; k++) {
-                            double vkp = v[k][p], vkq = v[k][q];
-                            v[k][p] = c * vkp - s * vkq;
-                            v[k][q] = s * vkp + c * vkq;
-                        }
-                    }
-            }
-            double[] values = new double[d];
-            for (int i = 0; i < d; i++) values[i] = a[i][i];
-            return new Eigen(values, v);
-        }
-
-        /** V diag(f) Vᵀ y. */
-        double[] apply(double[] f, double[] y) {
-            int d = y.length;
-            double[] c = new double[d];
-            for (int k = 0; k < d; k++) {
-                double s = 0;
-                for (int i = 0; i < d; i++) s += vectors[i][k] * y[i];
-                c[k] = f[k] * s;
-            }
-            double[] out = new double[d];
-            for (int i = 0; i < d; i++) {
-                double s = 0;
-                for (int k = 0; k < d; k++) s += vectors[i][k] * c[k];
-                out[i] = s;
-            }
-            return out;
         }
     }
 
