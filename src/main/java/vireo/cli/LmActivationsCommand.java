@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 /** {@code vireo lm activations}: record hook-point activations of a dataset of prompts. */
 @Command(name = "activations", mixinStandardHelpOptions = true,
@@ -56,9 +55,23 @@ public final class LmActivationsCommand implements Callable<Integer> {
         List<String> texts = readPrompts(prompts);
         try (Models.Loaded m = modelOptions.load(true)) {
             LanguageModel lm = m.model();
-            Pattern glob = Pattern.compile(Pattern.quote(hook).replace("*", "\\E\\d+\\Q"));
-            List<String> points = lm.hookPoints().stream().filter(p -> glob.matcher(p).matches()).toList();
-            if (points.isEmpty()) throw new UserError("no hook point matches '" + hook + "'; this model has e.g. " + lm.hookPoints().get(0));
+            List<String> points;
+            try {
+                points = vireo.lm.HookPoints.resolve(lm.hookPoints(), hook);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--hook: " + e.getMessage());
+            }
+            // bad prompts (a token outside the vocabulary, longer than the context) are reported before any work
+            List<int[]> encoded = new ArrayList<>();
+            for (String t : texts) {
+                int[] ids = m.tokenizer().encode(t, modelOptions.bos(m.tokenizer()));
+                try {
+                    lm.checkBatch(List.of(new LanguageModel.Sequence(lm.newState(), ids, Hooks.NONE)));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(prompts + ": prompt " + (encoded.size() + 1) + ": " + e.getMessage());
+                }
+                encoded.add(ids);
+            }
             int d = lm.dModel();
             // rows per hook point: [token, d] for every recorded position
             List<List<float[]>> rows = new ArrayList<>();
@@ -66,7 +79,7 @@ public final class LmActivationsCommand implements Callable<Integer> {
             List<int[]> index = new ArrayList<>(); // (prompt, position) of each recorded row
             try (var bar = Progress.bar("activations", texts.size())) {
                 for (int p = 0; p < texts.size(); p++) {
-                    int[] ids = m.tokenizer().encode(texts.get(p), modelOptions.bos(m.tokenizer()));
+                    int[] ids = encoded.get(p);
                     int last = ids.length - 1;
                     Hooks hooks = Hooks.NONE;
                     for (int h = 0; h < points.size(); h++) {
