@@ -79,6 +79,17 @@ public final class SteerCommand implements Runnable {
         Boolean bos;
     }
 
+    /** Checks that {@code template} at every given layer names a point the model publishes (one-line error, exit 2). */
+    static void checkHook(String option, String template, LanguageModel lm, Iterable<Integer> layers) {
+        for (int l : layers) {
+            try {
+                vireo.lm.HookPoints.resolve(lm.hookPoints(), SteeringVector.point(template, l));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(option + ": " + e.getMessage());
+            }
+        }
+    }
+
     static PromptTemplate template(String s) {
         try {
             return PromptTemplate.parse(s);
@@ -171,6 +182,7 @@ public final class SteerCommand implements Runnable {
         public Integer call() throws Exception {
             ModelOptions o = mo.options("plain");
             try (Loaded m = load(o)) {
+                if (!state) checkHook("--hook", hook, m.model(), java.util.stream.IntStream.range(0, m.model().numLayers()).boxed().toList());
                 ContrastSet cs = trainingSet(dataset, o, m.codec(), state, limit);
                 int total = cs.positives().size() + cs.negatives().size();
                 SteeringVector v;
@@ -501,6 +513,7 @@ public final class SteerCommand implements Runnable {
                 throw new UserError(vectors + ": " + e.getMessage());
             }
             try (Loaded m = load(o)) {
+                if (applyAt != null) checkHook("--apply-at", applyAt, m.model(), layers);
                 int[] p = m.codec().encode(template(o.template).apply(prompt));
                 Hooks h;
                 try {
