@@ -1,6 +1,5 @@
 package vireo.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vireo.tensor.bench.KernelBenchmarks;
@@ -23,7 +22,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<KernelBenchmarks.Result> results = KernelBenchmarks.run(quick, msg -> System.err.println("vireo: " + msg));
         if (json) {
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
+            System.out.println(JsonOutput.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
             return 0;
         }
         System.out.printf("%-28s %12s %10s  %-26s %10s %9s%n", "kernel", "ms/op", "GFLOP/s", "baseline", "GFLOP/s", "speed-up");

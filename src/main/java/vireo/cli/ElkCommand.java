@@ -45,7 +45,7 @@ import java.util.concurrent.Callable;
         subcommands = {ElkCommand.Dataset.class, ElkCommand.Finetune.class, ElkCommand.Extract.class, ElkCommand.ProbeCmd.class,
                 ElkCommand.Transfer.class, ElkCommand.Anomaly.class, ElkCommand.Plot.class})
 public final class ElkCommand implements Runnable {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = JsonOutput.mapper();
 
     @Override
     public void run() { throw new UserError("elk needs a subcommand: dataset, finetune, extract, probe, transfer, anomaly, plot"); }

@@ -1,6 +1,5 @@
 package vireo.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +31,7 @@ public final class InspectCommand implements Callable<Integer> {
         Inventory inv = inventory(file);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(inv));
+            out.println(JsonOutput.mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(inv));
         } else {
             print(inv, out);
         }

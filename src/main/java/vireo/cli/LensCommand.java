@@ -90,7 +90,7 @@ public final class LensCommand {
                         ls.add(r);
                     }
                     o.put("layers", ls);
-                    try { System.out.println(new ObjectMapper().writeValueAsString(o)); } catch (IOException ex) { throw new UncheckedIOException(ex); }
+                    try { System.out.println(JsonOutput.mapper().writeValueAsString(o)); } catch (IOException ex) { throw new UncheckedIOException(ex); }
                 } else {
                     System.out.printf("%-22s %8s %8s %8s%n", "hook", "kl", "ce", "entropy");
                     for (var x : e.layers()) System.out.printf("%-22s %8.4f %8.4f %8.4f%n", x.hook(), x.kl(), x.ce(), x.entropy());

@@ -107,9 +107,9 @@ public final class LmActivationsCommand implements Callable<Integer> {
                     for (int r = 0; r < n; r++) System.arraycopy(rows.get(h).get(r), 0, data, r * d, d);
                     tensors.put(points.get(h), TensorView.ofFloats(data, n, d));
                 }
-                float[] where = new float[n * 2];
+                long[] where = new long[n * 2]; // (prompt index, token position) as int64, as torch stores indices
                 for (int r = 0; r < n; r++) { where[2 * r] = index.get(r)[0]; where[2 * r + 1] = index.get(r)[1]; }
-                tensors.put("prompt_position", TensorView.ofFloats(where, n, 2));
+                tensors.put("prompt_position", TensorView.ofLongs(where, n, 2));
                 var meta = new LinkedHashMap<String, String>();
                 meta.put("model", modelOptions.model.toString());
                 meta.put("prompts", prompts.toString());

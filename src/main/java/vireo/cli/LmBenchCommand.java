@@ -1,6 +1,5 @@
 package vireo.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vireo.lm.Hooks;
@@ -134,7 +133,7 @@ public final class LmBenchCommand implements Callable<Integer> {
             res.put("decode_fraction_of_bandwidth", decodeGBs / bandwidth);
             res.put("peak_rss_mib", peakKb / 1024.0);
             if (json) {
-                System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(res));
+                System.out.println(JsonOutput.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(res));
             } else {
                 System.out.printf("%s (%s, %d layers, d_model %d), %d thread(s)%n", path, lm.family(), lm.numLayers(), lm.dModel(), Parallel.threads());
                 System.out.printf("load            %.3f s (memory-mapped)%n", loadSeconds);
@@ -182,7 +181,7 @@ public final class LmBenchCommand implements Callable<Integer> {
             res.put("next_token_seconds", per);
             res.put("peak_rss_mib", peakRssKb() / 1024.0);
             res.put("threads", Parallel.threads());
-            if (json) System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(res));
+            if (json) System.out.println(JsonOutput.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(res));
             else {
                 System.out.printf("synthetic Llama-2-7B shape, bf16, %.2f GiB (sparse all-zero file) in %s%n", bytes / (double) (1L << 30), dir);
                 System.out.printf("load (memory map)   %.3f s%n", load);

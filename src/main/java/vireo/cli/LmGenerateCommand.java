@@ -42,9 +42,9 @@ public final class LmGenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (temperature < 0) throw new UserError("--temperature must be >= 0");
-        if (topP <= 0 || topP > 1) throw new UserError("--top-p must be in (0, 1]");
-        if (maxTokens < 0) throw new UserError("--max-tokens must be >= 0");
+        OptionChecks.temperature("--temperature", temperature);
+        OptionChecks.probability("--top-p", topP);
+        OptionChecks.positive("--max-tokens", maxTokens);
         try (Models.Loaded m = modelOptions.load(true)) {
             int[] ids;
             if (chat) {

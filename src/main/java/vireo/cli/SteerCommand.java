@@ -50,7 +50,7 @@ public final class SteerCommand implements Runnable {
     @Override
     public void run() { picocli.CommandLine.usage(this, System.out); }
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = JsonOutput.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A loaded model with its tokenizer as steering sees them. */
     record Loaded(LanguageModel model, TextCodec codec, String name) implements AutoCloseable {
@@ -141,16 +141,6 @@ public final class SteerCommand implements Runnable {
         return out;
     }
 
-    static List<Double> doubles(String csv) {
-        List<Double> out = new ArrayList<>();
-        try {
-            for (String s : csv.split(",")) if (!s.isBlank()) out.add(Double.parseDouble(s.trim()));
-        } catch (NumberFormatException e) {
-            throw new UserError("bad number list '" + csv + "'");
-        }
-        return out;
-    }
-
     static Method method(String s) {
         try {
             return Method.parse(s);
@@ -180,6 +170,7 @@ public final class SteerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            OptionChecks.positive("--limit", limit);
             ModelOptions o = mo.options("plain");
             try (Loaded m = load(o)) {
                 if (!state) checkHook("--hook", hook, m.model(), java.util.stream.IntStream.range(0, m.model().numLayers()).boxed().toList());
@@ -238,9 +229,11 @@ public final class SteerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            OptionChecks.positive("--last", last);
+            OptionChecks.positive("--limit", limit);
+            List<Double> mults = OptionChecks.finiteList("--multipliers", multipliers);
             ModelOptions o = mo.options("plain");
             if (!dataset.startsWith("caa:")) throw new UserError("sweep needs an A/B data set: caa:<behaviour> or caa:FILE.json");
-            if (last < 1) throw new UserError("--last must be at least 1");
             SteeringVector v = VectorFile.load(vectors);
             List<Method> ms = new ArrayList<>();
             for (String s : methods) ms.add(method(s));
@@ -249,7 +242,6 @@ public final class SteerCommand implements Runnable {
                     throw new UserError(vectors + ": method " + me.label() + " needs " + (me == Method.STATE ? "a state vector (vectors --state)" : "an activation vector, this is a state vector"));
             List<Integer> ls = layers == null ? v.layers() : ints(layers);
             for (int l : ls) if (!v.layers().contains(l)) throw new UserError(vectors + ": no layer " + l + " (has " + v.layers() + ")");
-            List<Double> mults = doubles(multipliers);
             try (Loaded m = load(o)) {
                 List<SteeringData.AbItem> items = limit(SteeringData.readCaa(caaPath(dataset.substring(4), o.data, true)), limit);
                 List<Contrasts.AbTask> tasks = Contrasts.abTasks(items, template(o.template), m.codec());
@@ -331,6 +323,8 @@ public final class SteerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            List<Double> mults = OptionChecks.finiteList("--multipliers", multipliers);
+            if (positions != null) OptionChecks.positions("--positions", positions);
             ModelOptions o = mo.options("none");
             SteeringVector v = VectorFile.load(vectors);
             List<Method> ms = new ArrayList<>();
@@ -340,18 +334,12 @@ public final class SteerCommand implements Runnable {
                     throw new UserError(vectors + ": method " + me.label() + " needs " + (me == Method.STATE ? "a state vector (vectors --state)" : "an activation vector, this is a state vector"));
             List<Integer> ls = layers == null ? v.layers() : ints(layers);
             for (int l : ls) if (!v.layers().contains(l)) throw new UserError(vectors + ": no layer " + l + " (has " + v.layers() + ")");
-            Positions pos;
-            try {
-                pos = Positions.parse(positions != null ? positions : v.isState() ? "last:1" : "all");
-            } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage());
-            }
+            Positions pos = OptionChecks.positions("--positions", positions != null ? positions : v.isState() ? "last:1" : "all");
             List<String> ps = new ArrayList<>();
             for (String line : vireo.io.InputFile.readLines(prompts)) if (!line.isBlank()) ps.add(line.replace("\\n", "\n"));
             if (ps.isEmpty()) throw new UserError(prompts + ": no prompts");
             PromptTemplate t = template(o.template);
             List<String> templated = ps.stream().map(t::apply).toList();
-            List<Double> mults = doubles(multipliers);
             try (Loaded m = load(o)) {
                 LogOddsSweep.Result r;
                 try {
@@ -421,12 +409,16 @@ public final class SteerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            List<Double> mults = OptionChecks.finiteList("--multipliers", multipliers);
+            Positions pos = OptionChecks.positions("--positions", positions);
+            OptionChecks.positive("--limit", limit);
+            OptionChecks.positive("--seeds", seeds);
+            OptionChecks.positive("--max-tokens", maxTokens);
+            OptionChecks.temperature("--temperature", temperature);
             ModelOptions o = mo.options("plain");
             SteeringVector v = VectorFile.load(vectors);
             Method me = method(method);
-            Positions pos;
             try {
-                pos = Positions.parse(positions);
                 new Intervention(me, v, layers, 1, pos, null, null).hooks(1);
             } catch (IllegalArgumentException e) {
                 throw new UserError(vectors + ": " + e.getMessage());
@@ -444,7 +436,6 @@ public final class SteerCommand implements Runnable {
             PromptTemplate t = template(o.template);
             if (t.pattern().endsWith("(")) t = new PromptTemplate(t.name(), t.pattern().substring(0, t.pattern().length() - 1));
             PromptTemplate tt = t;
-            List<Double> mults = doubles(multipliers);
             GenerationEval.Settings st = new GenerationEval.Settings(maxTokens, temperature, seeds, stop);
             try (Loaded m = load(o); Loaded j = judge == null ? null : load(judge, judgeTokenizer)) {
                 Refusal.Judge jd = j == null ? null : new Refusal.Judge(j.model(), j.codec(), Refusal.Judge.REFUSAL_PROMPT);
@@ -497,15 +488,13 @@ public final class SteerCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            OptionChecks.finite("--multiplier", multiplier);
+            Positions pos = OptionChecks.positions("--positions", positions);
+            OptionChecks.positive("--max-tokens", maxTokens);
+            OptionChecks.temperature("--temperature", temperature);
             ModelOptions o = mo.options("none");
             SteeringVector v = VectorFile.load(vectors);
             Method me = method(method);
-            Positions pos;
-            try {
-                pos = Positions.parse(positions);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage());
-            }
             Intervention iv;
             try {
                 iv = new Intervention(me, v, layers, multiplier, pos, applyAt, null);

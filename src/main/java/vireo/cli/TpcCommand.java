@@ -41,7 +41,7 @@ public final class TpcCommand implements Runnable {
         return new Gate.Threshold(threshold);
     }
 
-    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = JsonOutput.mapper()
             .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
     /** NaN (not applicable) becomes JSON null. */

@@ -61,8 +61,8 @@ public record Positions(Kind kind, int k) {
     /** before | after | all | prompt | generated | from:K | last:K */
     public static Positions parse(String s) {
         String t = s.trim().toLowerCase();
-        if (t.startsWith("from:")) return from(Integer.parseInt(t.substring(5)));
-        if (t.startsWith("last:")) return lastPrompt(Integer.parseInt(t.substring(5)));
+        if (t.startsWith("from:")) return from(count(s, t.substring(5), 0));
+        if (t.startsWith("last:")) return lastPrompt(count(s, t.substring(5), 1));
         return switch (t) {
             case "all" -> ALL;
             case "before" -> BEFORE;
@@ -72,6 +72,18 @@ public record Positions(Kind kind, int k) {
             default -> throw new IllegalArgumentException("unknown positions '" + s
                     + "' (before, after, all, prompt, generated, from:K, last:K)");
         };
+    }
+
+    /** K of from:K (≥ 0) or last:K (≥ 1); a negative K would silently edit nothing, so it is refused. */
+    private static int count(String rule, String k, int min) {
+        int n;
+        try {
+            n = Integer.parseInt(k.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + rule + "': K must be a whole number");
+        }
+        if (n < min) throw new IllegalArgumentException("'" + rule + "': K must be at least " + min);
+        return n;
     }
 
     @Override

@@ -109,6 +109,13 @@ public record TensorView(DType dtype, int[] shape, MemorySegment segment) {
         return new TensorView(DType.F32, shape, seg);
     }
 
+    /** A heap-backed int64 view of {@code data} (indices and positions, exact beyond float32's 2^24). */
+    public static TensorView ofLongs(long[] data, int... shape) {
+        MemorySegment seg = MemorySegment.ofArray(new byte[data.length * 8]);
+        MemorySegment.copy(data, 0, seg, I64, 0, data.length);
+        return new TensorView(DType.I64, shape, seg);
+    }
+
     @Override
     public String toString() { return dtype + Arrays.toString(shape); }
 }
