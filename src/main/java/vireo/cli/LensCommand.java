@@ -24,6 +24,7 @@ public final class LensCommand {
 
     static List<Activations> activations(Models.Loaded m, List<Path> texts, int seqLen, long[] bytes) {
         List<Activations> out = new ArrayList<>();
+        try (var bar = Progress.bar("activations", texts.size())) {
         for (Path p : texts) {
             String s;
             try { s = Files.readString(p, StandardCharsets.UTF_8); } catch (IOException e) { throw new UserError(p + ": " + e.getMessage()); }
@@ -31,6 +32,8 @@ public final class LensCommand {
             int[] tok = m.tokenizer().encode(s, true);
             if (tok.length == 0) throw new UserError(p + ": no tokens");
             out.add(Activations.of(m.model(), tok, seqLen));
+            bar.step();
+        }
         }
         return out;
     }
@@ -52,7 +55,11 @@ public final class LensCommand {
                 List<Activations> data = activations(m, text, seqLen, new long[1]);
                 TunedLens lens = TunedLens.identity(Decoder.of(m.model()), m.model().numLayers());
                 var d = LensTrainer.Options.defaults();
-                double[] l = LensTrainer.train(lens, data, new LensTrainer.Options(steps, tokensPerStep, d.lr(), d.momentum(), d.weightDecay(), d.clip(), loss, seed));
+                double[] l;
+                try (var bar = Progress.bar("lens train", steps)) {
+                    l = LensTrainer.train(lens, data, new LensTrainer.Options(steps, tokensPerStep, d.lr(), d.momentum(), d.weightDecay(), d.clip(), loss, seed),
+                            (step, x) -> { bar.step(); bar.setExtraMessage(String.format(" loss %.4f", x)); });
+                }
                 double sec = (System.nanoTime() - t0) / 1e9;
                 LensFile.save(lens, output, model.model.toString());
                 System.out.printf("trained %d steps x %d tokens in %.1f s (%.0f tokens/s); loss %.4f -> %.4f%n",

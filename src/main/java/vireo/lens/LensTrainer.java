@@ -21,6 +21,14 @@ public final class LensTrainer {
 
     /** Trains {@code lens} in place; returns the loss of every step (before its update). */
     public static double[] train(TunedLens lens, List<Activations> data, Options o) {
+        return train(lens, data, o, (step, loss) -> {});
+    }
+
+    /** Called after every step with the step index and its loss (for progress output). */
+    public interface StepListener { void stepDone(int step, double loss); }
+
+    /** As {@link #train(TunedLens, List, Options)}, reporting each step to {@code listener}. */
+    public static double[] train(TunedLens lens, List<Activations> data, Options o, StepListener listener) {
         Translator[] tr = lens.translators();
         int L = tr.length, d = lens.decoder().dModel();
         float[][] gw = new float[L][d * d], gb = new float[L][d];
@@ -73,6 +81,7 @@ public final class LensTrainer {
                 update(tr[l].weight, gw[l], mw[l], c, lr, o);
                 update(tr[l].bias, gb[l], mb[l], c, lr, o);
             }
+            listener.stepDone(step, loss);
         }
         return losses;
     }

@@ -77,24 +77,37 @@ public final class Llama2cTokenizer implements Tokenizer {
             if (id != null) t[n++] = id;
             else for (byte by : ch.getBytes(StandardCharsets.UTF_8)) t[n++] = (by & 0xff) + 3;
         }
-        // merge the best-scoring adjacent pair until none merges (run.c's loop)
-        while (true) {
-            float best = -1e10f;
-            int at = -1, merged = -1;
-            for (int i = Math.max(start - 1, bos ? 1 : 0); i + 1 < n; i++) {
-                Integer id = ids.get(new String(concat(pieces[t[i]], pieces[t[i + 1]]), StandardCharsets.UTF_8));
-                if (id != null && scores[id] > best) {
-                    best = scores[id];
-                    at = i;
-                    merged = id;
-                }
-            }
-            if (at < 0) break;
-            t[at] = merged;
-            System.arraycopy(t, at + 2, t, at + 1, n - at - 2);
-            n--;
+        // Merge the best-scoring adjacent pair (leftmost on ties) until none merges: run.c's result, but with a
+        // heap over a linked list instead of a full rescan per merge, which was quadratic in the text length.
+        int first = Math.max(start - 1, bos ? 1 : 0);
+        int[] next = new int[n], prev = new int[n];
+        for (int i = 0; i < n; i++) { next[i] = i + 1 < n ? i + 1 : -1; prev[i] = i - 1; }
+        boolean[] dead = new boolean[n];
+        // entry: {score bits, left node, left token, right token, merged id}; best score first, then leftmost
+        java.util.PriorityQueue<long[]> heap = new java.util.PriorityQueue<>((a, b) -> {
+            int c = Float.compare(Float.intBitsToFloat((int) b[0]), Float.intBitsToFloat((int) a[0]));
+            return c != 0 ? c : Long.compare(a[1], b[1]);
+        });
+        for (int i = first; i + 1 < n; i++) offer(heap, t, i, i + 1);
+        while (!heap.isEmpty()) {
+            long[] e = heap.poll();
+            int a = (int) e[1], b = next[a];
+            if (dead[a] || b < 0 || t[a] != e[2] || t[b] != e[3]) continue; // stale entry
+            t[a] = (int) e[4];
+            dead[b] = true;
+            next[a] = next[b];
+            if (next[b] >= 0) prev[next[b]] = a;
+            if (prev[a] >= first) offer(heap, t, prev[a], a);
+            if (next[a] >= 0) offer(heap, t, a, next[a]);
         }
-        return Arrays.copyOf(t, n);
+        int m = 0;
+        for (int i = 0; i < n; i++) if (!dead[i]) t[m++] = t[i];
+        return Arrays.copyOf(t, m);
+    }
+
+    private void offer(java.util.PriorityQueue<long[]> heap, int[] t, int i, int j) {
+        Integer id = ids.get(new String(concat(pieces[t[i]], pieces[t[j]]), StandardCharsets.UTF_8));
+        if (id != null) heap.add(new long[]{Float.floatToRawIntBits(scores[id]) & 0xffffffffL, i, t[i], t[j], id});
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
