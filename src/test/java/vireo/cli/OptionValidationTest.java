@@ -1,0 +1,63 @@
+package vireo.cli;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import vireo.SharedData;
+import vireo.steer.Positions;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad numeric options are one-line user errors (exit 2) before any work; JSON never carries NaN/∞ as strings. */
+class OptionValidationTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "--temperature, NaN", "--temperature, -1", "--temperature, Infinity",
+            "--top-p, 0", "--top-p, 1.5", "--top-p, NaN",
+            "--max-tokens, 0", "--max-tokens, -3"})
+    void badGenerateOptionsExitTwoBeforeAnyOutput(String option, String value) {
+        String model = SharedData.require("models/llama2c/stories260K.bin").toString();
+        PrintStream out = System.out, err = System.err;
+        var o = new ByteArrayOutputStream();
+        var e = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(o, true));
+            System.setErr(new PrintStream(e, true));
+            code = Main.run("lm", "generate", "--model", model, "--prompt", "Once", option, value);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertEquals(2, code, e.toString());
+        assertEquals("", o.toString(), "nothing generated");
+        String line = e.toString().strip();
+        assertTrue(line.startsWith("vireo: " + option + ": ") && !line.contains("\n"), line);
+    }
+
+    @Test
+    void positionRulesRefuseNegativeOrZeroCounts() {
+        for (String bad : new String[]{"last:0", "last:-1", "from:-1", "last:x", "from:1.5"})
+            assertThrows(IllegalArgumentException.class, () -> Positions.parse(bad), bad);
+        Positions.parse("last:1");
+        Positions.parse("from:0");
+    }
+
+    @Test
+    void nonFiniteNumbersAreJsonNull() throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("psnr", Double.POSITIVE_INFINITY);
+        m.put("nan", Float.NaN);
+        m.put("mae", 0.25);
+        m.put("neg", Double.NEGATIVE_INFINITY);
+        assertEquals("{\"psnr\":null,\"nan\":null,\"mae\":0.25,\"neg\":null}", JsonOutput.mapper().writeValueAsString(m));
+    }
+}
