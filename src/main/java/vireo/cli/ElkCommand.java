@@ -50,23 +50,6 @@ public final class ElkCommand implements Runnable {
     @Override
     public void run() { throw new UserError("elk needs a subcommand: dataset, finetune, extract, probe, transfer, anomaly, plot"); }
 
-    /** Writes bytes beside the target, then moves them over it: no partial or replaced output on failure. */
-    static void writeAtomically(Path target, byte[] bytes) {
-        Path abs = target.toAbsolutePath();
-        try {
-            if (abs.getParent() != null) Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UserError(target + ": cannot write: " + e.getMessage());
-        }
-    }
-
     static List<QuirkyRecord> readRecords(Path file, String task) {
         try {
             List<QuirkyRecord> rs = QuirkyDatasetFile.read(file, QuirkyTask.of(task));
@@ -133,7 +116,7 @@ public final class ElkCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
-            writeAtomically(output, QuirkyDatasetFile.toJsonl(rs).getBytes(StandardCharsets.UTF_8));
+            vireo.io.OutputFile.write(output, QuirkyDatasetFile.toJsonl(rs).getBytes(StandardCharsets.UTF_8));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("output", output.toString());
             m.put("task", t.id);
@@ -317,9 +300,9 @@ public final class ElkCommand implements Runnable {
             }
             Map<String, Object> out = transfer(ms, trR, trH, teR, teH, seed);
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out);
-            if (output != null) writeAtomically(output, bytes);
+            if (output != null) vireo.io.OutputFile.write(output, bytes);
             @SuppressWarnings("unchecked") List<TransferExperiment.Row> rows = (List<TransferExperiment.Row>) out.get("rows");
-            if (plot != null) writeAtomically(plot, png(layerChart(rows, "AE", "BH", "alice_label")));
+            if (plot != null) vireo.io.OutputFile.write(plot, png(layerChart(rows, "AE", "BH", "alice_label")));
             if (json) {
                 Map<String, Object> brief = new LinkedHashMap<>(out);
                 brief.remove("rows");
@@ -421,7 +404,7 @@ public final class ElkCommand implements Runnable {
                 double[] x = new double[r.perLayerAuroc().length];
                 for (int i = 0; i < x.length; i++) x[i] = (i + 1.0) / x.length;
                 c.addSeries("activations", x, r.perLayerAuroc());
-                writeAtomically(plot, png(c));
+                vireo.io.OutputFile.write(plot, png(c));
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("per_layer_auroc", r.perLayerAuroc());
@@ -454,7 +437,7 @@ public final class ElkCommand implements Runnable {
                 rows.add(new TransferExperiment.Row(r.path("method").asText(), r.path("train").asText(), r.path("test").asText(),
                         r.path("against").asText(), r.path("layer").asInt(), r.path("layerFrac").asDouble(),
                         r.path("auroc").isNumber() ? r.get("auroc").asDouble() : Double.NaN, r.path("accuracy").asDouble(), r.path("n").asInt()));
-            writeAtomically(output, png(layerChart(rows, train, test, against)));
+            vireo.io.OutputFile.write(output, png(layerChart(rows, train, test, against)));
             System.out.println("plot: " + output);
             return 0;
         }

@@ -40,7 +40,7 @@ public final class LensFile {
             c.put("num_hidden_layers", tr.length);
             c.put("bias", true);
             c.put("lens_type", "linear_tuned_lens");
-            Files.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
+            vireo.io.OutputFile.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

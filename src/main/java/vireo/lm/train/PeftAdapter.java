@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -79,9 +78,7 @@ public record PeftAdapter(Lora lora, Map<String, Tensor> tensors) {
             c.put("use_dora", false);
             c.put("use_rslora", false);
             c.put("base_model_name_or_path", baseModel == null ? "" : baseModel);
-            Path tmp = Files.createTempFile(dir, ".adapter_config", ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), c);
-            Files.move(tmp, dir.resolve(CONFIG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            vireo.io.OutputFile.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
