@@ -6,8 +6,6 @@ import org.junit.jupiter.api.Test;
 import vireo.SharedData;
 import vireo.steer.Positions;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,21 +23,10 @@ class OptionValidationTest {
             "--max-tokens, 0", "--max-tokens, -3"})
     void badGenerateOptionsExitTwoBeforeAnyOutput(String option, String value) {
         String model = SharedData.require("models/llama2c/stories260K.bin").toString();
-        PrintStream out = System.out, err = System.err;
-        var o = new ByteArrayOutputStream();
-        var e = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(o, true));
-            System.setErr(new PrintStream(e, true));
-            code = Main.run("lm", "generate", "--model", model, "--prompt", "Once", option, value);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        assertEquals(2, code, e.toString());
-        assertEquals("", o.toString(), "nothing generated");
-        String line = e.toString().strip();
+        CliRun r = CliRun.run("lm", "generate", "--model", model, "--prompt", "Once", option, value);
+        assertEquals(2, r.code(), r.err());
+        assertEquals("", r.out(), "nothing generated");
+        String line = r.err().strip();
         assertTrue(line.startsWith("vireo: " + option + ": ") && !line.contains("\n"), line);
     }
 

@@ -8,29 +8,13 @@ import vireo.SharedData;
 import vireo.tpc.Wedge;
 import vireo.tpc.WedgeFiles;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class TpcCommandTest {
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream o = System.out, e = System.err;
-        ByteArrayOutputStream bo = new ByteArrayOutputStream(), be = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bo, true));
-        System.setErr(new PrintStream(be, true));
-        try {
-            int c = Main.run(args);
-            return new Run(c, bo.toString(), be.toString());
-        } finally {
-            System.setOut(o);
-            System.setErr(e);
-        }
-    }
+    static CliRun run(String... args) { return CliRun.run(args); }
 
     @Test
     void badInputsGiveOneLineErrorsAndNoOutput(@TempDir Path dir) throws Exception {
@@ -38,7 +22,7 @@ class TpcCommandTest {
         Files.writeString(junk, "not numpy");
         Path out = dir.resolve("o.bvs");
         Path ckpt = dir.resolve("missing.pth");
-        Run r = run("tpc", "compress", junk.toString(), "-o", out.toString(), "--checkpoint", ckpt.toString());
+        CliRun r = run("tpc", "compress", junk.toString(), "-o", out.toString(), "--checkpoint", ckpt.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("missing.pth: no such checkpoint file"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -61,7 +45,7 @@ class TpcCommandTest {
         Path ckpt = SharedData.require("models/bcae-vs/model_last.pth");
         Path sample = SharedData.require("data/tpc/auau_sample.npy");
         Path bvs = dir.resolve("s.bvs"), npy = dir.resolve("s.npy");
-        Run r = run("tpc", "compress", sample.toString(), "-o", bvs.toString(), "--checkpoint", ckpt.toString(), "--threshold", "0.5", "--json");
+        CliRun r = run("tpc", "compress", sample.toString(), "-o", bvs.toString(), "--checkpoint", ckpt.toString(), "--threshold", "0.5", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(10_147, j.get("kept_points").asInt());
@@ -89,7 +73,7 @@ class TpcCommandTest {
         Path npy = dir.resolve("w.npy");
         WedgeFiles.write(npy, vireo.tpc.BcaeVsTrainerTest.synthetic(4, 2));
         Path out = dir.resolve("ck");
-        Run r = run("tpc", "train", dir.resolve("*.npy").toString(), "--steps", "2", "--batch", "1", "--crop", "8,8,8",
+        CliRun r = run("tpc", "train", dir.resolve("*.npy").toString(), "--steps", "2", "--batch", "1", "--crop", "8,8,8",
                 "--save-every", "1", "-o", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         assertEquals(2, new ObjectMapper().readTree(r.out()).get("step").asInt());
@@ -105,7 +89,7 @@ class TpcCommandTest {
 
     @Test
     void trainAcceptsSimulatedWedges(@TempDir Path dir) throws Exception {
-        Run r = run("tpc", "train", "--simulate", "1", "--occupancy", "0.01", "--steps", "1", "--batch", "1",
+        CliRun r = run("tpc", "train", "--simulate", "1", "--occupancy", "0.01", "--steps", "1", "--batch", "1",
                 "--crop", "8,8,8", "-o", dir.resolve("ck").toString(), "--json");
         assertEquals(0, r.code(), r.err());
         var json = new ObjectMapper().readTree(r.out());
