@@ -47,7 +47,7 @@ public final class LensCommand {
         @Option(names = "--seq-len", defaultValue = "256") int seqLen;
         @Option(names = "--loss", defaultValue = "KL", description = "KL or CE") LensTrainer.Loss loss;
         @Option(names = "--seed", defaultValue = "0") long seed;
-        @Option(names = {"-o", "--output"}, required = true) Path output;
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR") Path output;
 
         @Override public void run() {
             try (Models.Loaded m = model.load(true)) {

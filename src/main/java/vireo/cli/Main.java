@@ -84,6 +84,9 @@ public final class Main implements Runnable {
     }
 
     private static boolean isOutputOption(CommandLine.Model.OptionSpec o) {
+        // a folder output (paramLabel DIR, ADAPTER_DIR ...) is written file by file inside it; an existing folder
+        // there is expected (lm train --resume, a re-run), so only file targets are checked here
+        if (o.paramLabel().endsWith("DIR")) return false;
         for (String n : o.names()) {
             if (n.equals("-o") && !o.longestName().endsWith("-dir")) return true;
             if (n.equals("--output") || n.equals("--plot") || n.equals("--out") || n.equals("--json")

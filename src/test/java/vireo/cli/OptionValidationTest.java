@@ -31,6 +31,18 @@ class OptionValidationTest {
     }
 
     @Test
+    void anExistingFolderIsAValidFolderOutput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // lm train --out DIR names a folder (re-runs and --resume reuse it); -o FILE must still refuse a folder
+        String model = SharedData.require("models/llama2c/stories260K.bin").toString();
+        java.nio.file.Path data = java.nio.file.Files.writeString(dir.resolve("d.txt"), "Once upon a time there was a cat.\n");
+        CliRun r = CliRun.run("lm", "train", "--model", model, "--data", data.toString(), "--out", dir.toString(), "--steps", "0");
+        assertTrue(!r.err().contains("is a folder"), r.err());
+        CliRun g = CliRun.run("elk", "dataset", "--task", "addition", "-o", dir.toString());
+        assertEquals(2, g.code(), g.err());
+        assertTrue(g.err().contains("is a folder"), g.err());
+    }
+
+    @Test
     void positionRulesRefuseNegativeOrZeroCounts() {
         for (String bad : new String[]{"last:0", "last:-1", "from:-1", "last:x", "from:1.5"})
             assertThrows(IllegalArgumentException.class, () -> Positions.parse(bad), bad);
